@@ -1,0 +1,16 @@
+# Sourced by the launchers: the JVM flags Spark 4.1 needs on Java 17, read from pom.xml (one place).
+RATELAB_HOME="${RATELAB_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+RATELAB_JVM_OPTS=$(sed -n 's:.*<spark.jvm.opts>\(.*\)</spark.jvm.opts>.*:\1:p' "$RATELAB_HOME/pom.xml")
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+
+# Builds target/classes and target/classpath.txt when missing or older than the sources.
+ratelab_build() {
+  local stamp="$RATELAB_HOME/target/classpath.txt"
+  if [ ! -f "$stamp" ] || [ -n "$(find "$RATELAB_HOME/src/main" "$RATELAB_HOME/pom.xml" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+    echo "ratelab: building (first use or sources changed)..." >&2
+    (cd "$RATELAB_HOME" && mvn -B -q -Dstyle.color=never -DskipTests package dependency:build-classpath \
+        -Dmdep.outputFile=target/classpath.txt >&2) || { echo "ratelab: build failed" >&2; exit 1; }
+  fi
+  RATELAB_CP="$RATELAB_HOME/target/classes:$(cat "$stamp")"
+}

@@ -1,0 +1,219 @@
+package org.ratelab.grid;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ratelab.spec.Axis;
+import org.ratelab.spec.ExperimentSpec;
+import org.ratelab.spec.Node;
+import org.ratelab.spec.RunBinder;
+import org.ratelab.spec.SpecException;
+import org.ratelab.train.TrainSpec;
+
+/**
+ * Expands an experiment spec into runs: for each optimizer entry, the cartesian product of the independent
+ * axes and zip groups (shared axes first, then the entry's own; the last axis varies fastest). Every run is
+ * bound and validated here, on the driver, before anything starts.
+ */
+public final class Planner {
+    private Planner() {}
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    /** Per-step bookkeeping cost, in flop-equivalents, added to every run's estimate. */
+    static final double STEP_OVERHEAD_FLOPS = 2e4;
+
+    /** Number of runs the spec expands to (without expanding it); saturates at Long.MAX_VALUE. */
+    public static long count(ExperimentSpec spec) {
+        long total = 0;
+        try {
+            for (ExperimentSpec.OptimizerEntry e : spec.optimizers()) {
+                long c = 1;
+                for (List<Axis> dim : dimensions(spec.axes(), e.axes())) {
+                    c = Math.multiplyExact(c, (long) dim.get(0).values().size());
+                }
+                total = Math.addExact(total, c);
+            }
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+        return total;
+    }
+
+    /** Axes grouped into dimensions of the product: an independent axis alone, a zip group together. */
+    static List<List<Axis>> dimensions(List<Axis> shared, List<Axis> own) {
+        List<List<Axis>> dims = new ArrayList<>();
+        Map<String, List<Axis>> groups = new HashMap<>();
+        int block = 0;
+        for (List<Axis> source : List.of(shared, own)) {
+            for (Axis a : source) {
+                if (a.group() < 0) {
+                    dims.add(List.of(a));
+                } else {
+                    String key = block + ":" + a.group();
+                    List<Axis> g = groups.get(key);
+                    if (g == null) {
+                        g = new ArrayList<>();
+                        groups.put(key, g);
+                        dims.add(g);
+                    }
+                    g.add(a);
+                }
+            }
+            block++;
+        }
+        return dims;
+    }
+
+    public static Plan plan(ExperimentSpec spec) {
+        try {
+            return expand(spec);
+        } catch (SpecException e) {
+            throw e.inFile(spec.file());
+        }
+    }
+
+    private static Plan expand(ExperimentSpec spec) {
+        List<RunConfig> runs = new ArrayList<>();
+        Map<String, Integer> ids = new HashMap<>();
+        List<String> axisNames = new ArrayList<>();
+        boolean severalOptimizers = spec.optimizers().size() > 1;
+        if (severalOptimizers) axisNames.add("optimizer.name");
+        for (Axis a : spec.axes()) axisNames.add(a.path());
+        for (ExperimentSpec.OptimizerEntry e : spec.optimizers()) {
+            for (Axis a : e.axes()) if (!axisNames.contains(a.path())) axisNames.add(a.path());
+            List<List<Axis>> dims = dimensions(spec.axes(), e.axes());
+            int[] at = new int[dims.size()];
+            while (true) {
+                Map<String, Object> tree = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> b : spec.base().entrySet()) {
+                    tree.put(b.getKey(), Node.deepCopy(b.getValue()));
+                }
+                tree.put("optimizer", Node.deepCopy(e.section()));
+                List<Axis> set = new ArrayList<>();
+                for (int d = 0; d < dims.size(); d++) {
+                    for (Axis a : dims.get(d)) {
+                        setPath(tree, a.path(), a.values().get(at[d]));
+                        set.add(a);
+                    }
+                }
+                runs.add(bindRun(spec, runs.size(), tree, set, severalOptimizers, ids));
+                int d = dims.size() - 1;
+                while (d >= 0 && ++at[d] == dims.get(d).get(0).values().size()) {
+                    at[d] = 0;
+                    d--;
+                }
+                if (d < 0) break;
+            }
+        }
+        return new Plan(spec, List.copyOf(runs), List.copyOf(axisNames));
+    }
+
+    private static RunConfig bindRun(ExperimentSpec spec, int index, Map<String, Object> tree, List<Axis> set,
+                                     boolean severalOptimizers, Map<String, Integer> ids) {
+        RunBinder.Bound b;
+        try {
+            b = RunBinder.bind(spec.name(), tree);
+        } catch (SpecException ex) {
+            StringBuilder vals = new StringBuilder();
+            for (Axis a : set) {
+                if (vals.length() > 0) vals.append(", ");
+                vals.append(a.path()).append('=').append(text(getPath(tree, a.path())));
+            }
+            throw vals.length() == 0 ? ex
+                    : new SpecException(null, ex.path(), ex.reason() + " (in the run with " + vals + ")");
+        }
+        String json;
+        try {
+            json = JSON.writeValueAsString(b.canonical());
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot serialize a run configuration", ex);
+        }
+        String runId = hash(json);
+        Integer dup = ids.putIfAbsent(runId, index);
+        if (dup != null) {
+            throw new SpecException(null, "grid", "runs " + dup + " and " + index + " have identical "
+                    + "configurations (run_id " + runId + "); remove the repeated axis values");
+        }
+        Map<String, String> axes = new LinkedHashMap<>();
+        if (severalOptimizers) axes.put("optimizer.name", b.optimizer().name());
+        for (Axis a : set) axes.put(a.path(), text(getPath(b.canonical(), a.path())));
+        StringBuilder group = new StringBuilder();
+        for (Map.Entry<String, String> a : axes.entrySet()) {
+            if (a.getKey().equals("model.width") || a.getKey().equals("seed")) continue;
+            if (group.length() > 0) group.append(',');
+            group.append(a.getKey()).append('=').append(a.getValue());
+        }
+        return new RunConfig(runId, spec.name(), index, b.seed(), b.data(), b.model(), b.optimizer(), b.train(),
+                Map.copyOf(axes), group.toString(), json, cost(b));
+    }
+
+    /** Estimated floating-point operations of a run: its gradients plus its full-batch measurements. */
+    static double cost(RunBinder.Bound b) {
+        int n = b.data().n();
+        double perSample = b.model().flopsPerSample(b.data().d());
+        TrainSpec t = b.train();
+        double points = t.record().every() > 0 ? (double) t.steps() / t.record().every() + 2
+                : Math.min(t.steps() + 1, t.record().logPoints());
+        return t.steps() * (b.optimizer().gradientsPerStep(n) * perSample + STEP_OVERHEAD_FLOPS)
+                + points * n * perSample;
+    }
+
+    static String hash(String s) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 8; i++) b.append(String.format("%02x", h[i]));
+            return b.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String text(Object v) {
+        if (v instanceof Map<?, ?> || v instanceof List<?>) {
+            try {
+                return JSON.writeValueAsString(v);
+            } catch (JsonProcessingException e) {
+                return String.valueOf(v);
+            }
+        }
+        return String.valueOf(v);
+    }
+
+    @SuppressWarnings("unchecked")
+    static void setPath(Map<String, Object> tree, String path, Object value) {
+        String[] parts = path.split("\\.");
+        Map<String, Object> m = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            Object next = m.get(parts[i]);
+            if (next == null) {
+                next = new LinkedHashMap<String, Object>();
+                m.put(parts[i], next);
+            }
+            if (!(next instanceof Map<?, ?>)) {
+                throw new SpecException(null, "grid." + path, String.join(".", java.util.Arrays.copyOf(parts,
+                        i + 1)) + " is not a mapping, so the axis cannot set " + path);
+            }
+            m = (Map<String, Object>) next;
+        }
+        m.put(parts[parts.length - 1], Node.deepCopy(value));
+    }
+
+    static Object getPath(Map<String, Object> tree, String path) {
+        Object cur = tree;
+        for (String p : path.split("\\.")) {
+            if (!(cur instanceof Map<?, ?> m)) return null;
+            cur = m.get(p);
+        }
+        return cur;
+    }
+}

@@ -1,0 +1,85 @@
+package org.ratelab.job;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.ratelab.fits.Rates;
+import org.ratelab.grid.Plan;
+import org.ratelab.grid.RunConfig;
+import org.ratelab.grid.Scheduler;
+import org.ratelab.laws.WidthLaws;
+import org.ratelab.linalg.Blas;
+import org.ratelab.table.OutputDir;
+import org.ratelab.table.Rows;
+import org.ratelab.table.Schemas;
+import org.ratelab.train.RunResult;
+import org.ratelab.train.Trainer;
+
+/**
+ * The grid pipeline on Spark: plan → partitions balanced by estimated cost → each task trains its runs one
+ * at a time, single-threaded → runs and curves tables → rates (grouped by run in Spark) and laws (Spark SQL
+ * over runs) → all tables moved into the output directory together.
+ */
+public final class GridJob {
+    private GridJob() {}
+
+    /** Spark conf key: when "true", every task fails unless native BLAS is active on its executor. */
+    public static final String REQUIRE_NATIVE_CONF = "spark.ratelab.requireNativeBlas";
+
+    /** What a finished job reports. */
+    public record Summary(long runs, Map<String, Long> statusCounts, long wallMs, double makespanRatio) {
+    }
+
+    public static Summary execute(SparkSession spark, Plan plan, OutputDir out, int partitions) throws IOException {
+        long t0 = System.currentTimeMillis();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int parts = partitions > 0 ? partitions : Math.max(1, jsc.defaultParallelism() * 2);
+        List<List<RunConfig>> buckets = Scheduler.assign(plan.runs(), parts);
+        boolean requireNative = spark.sparkContext().getConf().getBoolean(REQUIRE_NATIVE_CONF, false);
+        JavaRDD<RunResult> results = jsc.parallelize(buckets, buckets.size())
+                .flatMap(bucket -> {
+                    if (requireNative) Blas.requireNative();
+                    List<RunResult> rs = new ArrayList<>(bucket.size());
+                    for (RunConfig c : bucket) rs.add(Trainer.train(c));
+                    return rs.iterator();
+                })
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        OutputDir.Staging staging = out.staging();
+        try {
+            Dataset<Row> runs = spark.createDataFrame(results.map(Rows::run), Schemas.RUNS);
+            Dataset<Row> curves = spark.createDataFrame(results.flatMap(r -> Rows.curve(r).iterator()),
+                    Schemas.CURVES);
+            runs.orderBy("run_index").coalesce(1).write().mode(SaveMode.ErrorIfExists)
+                    .parquet(staging.table("runs"));
+            curves.write().mode(SaveMode.ErrorIfExists).partitionBy("experiment", "optimizer")
+                    .parquet(staging.table("curves"));
+            results.unpersist(false);
+            Dataset<Row> runsT = spark.read().schema(Schemas.RUNS).parquet(staging.table("runs"));
+            Dataset<Row> curvesT = spark.read().parquet(staging.table("curves"));
+            Rates.compute(curvesT, runsT).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("rates"));
+            WidthLaws.compute(spark, runsT).coalesce(1).write().mode(SaveMode.ErrorIfExists)
+                    .parquet(staging.table("laws"));
+            Map<String, Long> counts = new TreeMap<>();
+            for (Row r : runsT.groupBy("status").count().collectAsList()) counts.put(r.getString(0), r.getLong(1));
+            staging.commit();
+            return new Summary(plan.runs().size(), counts, System.currentTimeMillis() - t0,
+                    Scheduler.makespanRatio(buckets));
+        } catch (IOException | RuntimeException e) {
+            try {
+                staging.discard();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+}

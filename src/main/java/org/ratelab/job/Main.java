@@ -1,0 +1,66 @@
+package org.ratelab.job;
+
+import java.io.PrintWriter;
+import org.ratelab.spec.SpecException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The ratelab CLI: {@code run}, {@code plan}, {@code sql}, {@code env}. Exit status: 0 success (diverged
+ * or failed runs are results, not errors), 2 a spec or request that cannot be carried out (one line on
+ * stderr, nothing written), 1 an unexpected failure.
+ */
+@Command(name = "ratelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Convergence theorems held against real training runs, at grid scale, on Spark.",
+        subcommands = {RunCommand.class, PlanCommand.class, SqlCommand.class, EnvCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_USAGE = 2;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: run, plan, sql or env");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams; returns the exit status (used by tests). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("ratelab: " + ex.getMessage().replace('\n', ' '));
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            Throwable e = ex;
+            if (e instanceof SpecException || e instanceof UsageException) {
+                err.println("ratelab: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+            err.println("ratelab: failed: " + e);
+            e.printStackTrace(err);
+            return 1;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** Prints the ratelab, Spark and Java versions. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ratelab " + version(), "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+                "Java " + System.getProperty("java.version")};
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+}

@@ -1,0 +1,115 @@
+package org.ratelab.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.ratelab.grid.Plan;
+import org.ratelab.linalg.Blas;
+import org.ratelab.table.OutputDir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ratelab run SPEC}: plans and validates the grid (nothing is written when that fails), trains every
+ * run on Spark and writes the tables under {@code --out}.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run an experiment grid on Spark and write the runs, curves, rates and laws tables.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin SpecOptions opts;
+    @Spec CommandSpec cmd;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: out/<experiment>).")
+    String out;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master (default: what spark-submit set, else local[*]).")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Spark configuration, repeatable.")
+    List<String> confs = new ArrayList<>();
+
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Spark partitions for the runs (default: 2 x default parallelism).")
+    int partitions;
+
+    @Option(names = "--overwrite", description = "Replace the tables of an existing ratelab output directory.")
+    boolean overwrite;
+
+    @Option(names = "--require-native-blas",
+            description = "Fail unless native BLAS (OpenBLAS through JNI) is active on the driver and every executor.")
+    boolean requireNative;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter o = cmd.commandLine().getOut();
+        Map<String, String> confMap = Sessions.parseConfs(confs);
+        if (partitions < 0) throw new UsageException("--partitions must be >= 0, got " + partitions);
+        if (master != null && master.isBlank()) throw new UsageException("--master must not be empty");
+        Plan plan = opts.plan();
+        String dir = out != null ? out : "out/" + plan.spec().name();
+        OutputDir od = OutputDir.of(dir, new Configuration());
+        String refusal = od.refusal(overwrite);
+        if (refusal != null) throw new UsageException(refusal);
+        if (requireNative) {
+            try {
+                Blas.requireNative();
+            } catch (IllegalStateException e) {
+                throw new UsageException(e.getMessage());
+            }
+            confMap.put(GridJob.REQUIRE_NATIVE_CONF, "true");
+        } else if (!Blas.isNative()) {
+            cmd.commandLine().getErr().println("ratelab: warning: native BLAS is not active ("
+                    + Blas.implementation() + "); training will be slow. See 'jobs/ratelab env'.");
+        }
+        o.printf("ratelab: %s: %d runs (profile %s) -> %s%n", plan.spec().name(), plan.runs().size(),
+                plan.spec().profile(), od.uri());
+        SparkSession spark = Sessions.start(master, confMap);
+        try {
+            OutputDir target = OutputDir.of(dir, spark.sparkContext().hadoopConfiguration());
+            target.create(marker(plan, spark));
+            GridJob.Summary s = GridJob.execute(spark, plan, target, partitions);
+            o.printf("ratelab: done: %d runs in %.1f s (%s); makespan %.2f x ideal; tables in %s%n", s.runs(),
+                    s.wallMs() / 1000.0, counts(s.statusCounts()), s.makespanRatio(), target.uri());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    static String counts(Map<String, Long> c) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Long> e : c.entrySet()) {
+            if (b.length() > 0) b.append(", ");
+            b.append(e.getValue()).append(' ').append(e.getKey());
+        }
+        return b.toString();
+    }
+
+    private static String marker(Plan plan, SparkSession spark) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tool", "ratelab");
+        m.put("version", Main.version());
+        m.put("experiment", plan.spec().name());
+        m.put("spec", plan.spec().file());
+        m.put("profile", plan.spec().profile());
+        m.put("runs", plan.runs().size());
+        m.put("master", spark.sparkContext().master());
+        m.put("spark", spark.version());
+        m.put("java", System.getProperty("java.version"));
+        m.put("blas", Blas.implementation());
+        m.put("written", Instant.now().toString());
+        return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(m);
+    }
+}

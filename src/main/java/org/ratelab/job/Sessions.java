@@ -1,0 +1,67 @@
+package org.ratelab.job;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the SparkSession. Precedence, highest first: {@code --conf key=value} and {@code --master} on the
+ * command line; what spark-submit set; {@code conf/spark-defaults.conf} under {@code ratelab.home}; and
+ * {@code local[*]} when nothing set a master. {@code main()} never hard-codes a cluster: spark-submit or
+ * the launcher owns the master.
+ */
+public final class Sessions {
+    private Sessions() {}
+
+    public static final String DEFAULT_MASTER = "local[*]";
+
+    /** Parses repeated {@code --conf key=value} flags; a malformed one is a usage error. */
+    public static Map<String, String> parseConfs(java.util.List<String> confs) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String c : confs) {
+            int eq = c.indexOf('=');
+            if (eq <= 0 || eq == c.length() - 1) {
+                throw new UsageException("--conf " + c + ": expected key=value");
+            }
+            String key = c.substring(0, eq).trim();
+            if (!key.startsWith("spark.")) {
+                throw new UsageException("--conf " + c + ": only spark.* keys are accepted");
+            }
+            out.put(key, c.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    public static SparkSession start(String master, Map<String, String> confs) {
+        SparkConf conf = new SparkConf();
+        String home = System.getProperty("ratelab.home");
+        if (home != null) {
+            Path defaults = Path.of(home, "conf", "spark-defaults.conf");
+            if (Files.isRegularFile(defaults)) {
+                Properties p = new Properties();
+                try (Reader r = Files.newBufferedReader(defaults)) {
+                    p.load(r);
+                } catch (IOException e) {
+                    throw new UsageException("cannot read " + defaults + ": " + e.getMessage());
+                }
+                for (String k : p.stringPropertyNames()) conf.setIfMissing(k, p.getProperty(k).trim());
+            }
+        }
+        conf.setIfMissing("spark.app.name", "ratelab");
+        conf.setIfMissing("spark.ui.enabled", "false");
+        conf.setIfMissing("spark.sql.session.timeZone", "UTC");
+        for (Map.Entry<String, String> e : confs.entrySet()) conf.set(e.getKey(), e.getValue());
+        if (master != null) conf.setMaster(master);
+        conf.setIfMissing("spark.master", DEFAULT_MASTER);
+        if (conf.get("spark.master").startsWith("local")) {
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+}

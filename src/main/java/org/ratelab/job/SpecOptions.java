@@ -1,0 +1,42 @@
+package org.ratelab.job;
+
+import java.nio.file.Path;
+import org.ratelab.grid.Plan;
+import org.ratelab.grid.Planner;
+import org.ratelab.spec.ExperimentSpec;
+import org.ratelab.spec.SpecLoader;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The spec argument and planning flags shared by {@code run} and {@code plan}. */
+final class SpecOptions {
+    @Parameters(index = "0", paramLabel = "SPEC", description = "Experiment spec (YAML).")
+    Path spec;
+
+    @Option(names = "--profile", paramLabel = "P", defaultValue = "default",
+            description = "Spec profile to apply: smoke, default, large, or any the spec defines (default: ${DEFAULT-VALUE}).")
+    String profile;
+
+    @Option(names = "--max-runs", paramLabel = "N",
+            description = "Grid size above which --force is needed (default: the spec's limits.max_runs, else 10000).")
+    Long maxRuns;
+
+    @Option(names = "--force", description = "Run a grid larger than the size limit.")
+    boolean force;
+
+    /** Loads, checks the size limit, expands and validates every run. */
+    Plan plan() {
+        if (maxRuns != null && maxRuns < 1) throw new UsageException("--max-runs must be >= 1, got " + maxRuns);
+        ExperimentSpec s = SpecLoader.load(spec, profile);
+        long count = Planner.count(s);
+        long limit = maxRuns != null ? maxRuns : s.maxRuns();
+        if (count > limit && !force) {
+            throw new UsageException(spec + ": the grid has " + count + " runs, above the limit of " + limit
+                    + " (limits.max_runs or --max-runs); pass --force to run it anyway");
+        }
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new UsageException(spec + ": the grid has " + count + " runs, more than one job can plan");
+        }
+        return Planner.plan(s);
+    }
+}

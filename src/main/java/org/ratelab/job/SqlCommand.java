@@ -1,0 +1,93 @@
+package org.ratelab.job;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.ratelab.table.OutputDir;
+import org.ratelab.table.Schemas;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ratelab sql --out DIR "SELECT …"}: SQL over the tables, each registered as a view of its name. */
+@Command(name = "sql", mixinStandardHelpOptions = true,
+        description = "Run a SQL query over the tables of an output directory (views: runs, curves, rates, laws).")
+final class SqlCommand implements Callable<Integer> {
+    @Spec CommandSpec cmd;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "A ratelab output directory.")
+    String out;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*]).")
+    String master;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",
+            description = "Most rows to print (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Parameters(index = "0", paramLabel = "QUERY", description = "A Spark SQL query.")
+    String query;
+
+    @Override
+    public Integer call() throws Exception {
+        OutputDir od = OutputDir.of(out, new Configuration());
+        if (!od.isRatelabDir()) throw new UsageException("--out " + out + " is not a ratelab output directory");
+        if (limit < 1) throw new UsageException("--limit must be >= 1, got " + limit);
+        SparkSession spark = Sessions.start(master, java.util.Map.of());
+        try {
+            registerViews(spark, od);
+            Dataset<Row> df;
+            try {
+                df = spark.sql(query);
+            } catch (Exception e) {  // Scala throws the checked AnalysisException undeclared
+                if (!(e instanceof org.apache.spark.sql.AnalysisException)
+                        && !e.getClass().getSimpleName().contains("ParseException")) {
+                    throw e;
+                }
+                throw new UsageException("query: " + e.getMessage().split("\n")[0]);
+            }
+            print(df, limit, cmd.commandLine().getOut());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Registers every table present under the output directory as a temporary view of its name. */
+    static List<String> registerViews(SparkSession spark, OutputDir od) throws IOException {
+        List<String> views = new ArrayList<>();
+        FileSystem fs = od.root().getFileSystem(spark.sparkContext().hadoopConfiguration());
+        for (String t : Schemas.TABLES) {
+            if (fs.exists(new Path(od.table(t)))) {
+                spark.read().parquet(od.table(t)).createOrReplaceTempView(t);
+                views.add(t);
+            }
+        }
+        return views;
+    }
+
+    static void print(Dataset<Row> df, int limit, PrintWriter out) {
+        String[] cols = df.columns();
+        out.println(String.join("\t", cols));
+        List<Row> rows = df.limit(limit).collectAsList();
+        for (Row r : rows) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < cols.length; i++) {
+                if (i > 0) b.append('\t');
+                b.append(r.isNullAt(i) ? "null" : String.valueOf(r.get(i)));
+            }
+            out.println(b);
+        }
+        out.flush();
+    }
+}

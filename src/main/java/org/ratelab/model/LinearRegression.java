@@ -1,0 +1,100 @@
+package org.ratelab.model;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.RealVector;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
+import org.ratelab.data.Dataset;
+import org.ratelab.linalg.Blas;
+
+/** Per-run state of {@link LinearRegressionSpec}: F(w) = (1/n)‖Xw − y‖², gradient (2/n)Xᵀ(Xw − y). */
+final class LinearRegression implements Model {
+    private final LinearRegressionSpec spec;
+    private final Dataset data;
+    private final int n;
+    private final int d;
+    private final double[] batchX;
+    private final double[] resid;
+    private final double optimal;
+
+    LinearRegression(LinearRegressionSpec spec, Dataset data) {
+        this.spec = spec;
+        this.data = data;
+        this.n = data.n();
+        this.d = data.d();
+        this.batchX = new double[n * d];
+        this.resid = new double[Math.max(n, data.nTest())];
+        this.optimal = leastSquaresOptimum(data);
+    }
+
+    /** F* = (1/n)‖X w* − y‖² with w* the minimum-norm least-squares solution (SVD). */
+    static double leastSquaresOptimum(Dataset data) {
+        int n = data.n();
+        int d = data.d();
+        double[][] rows = new double[n][d];
+        for (int i = 0; i < n; i++) System.arraycopy(data.x(), i * d, rows[i], 0, d);
+        Array2DRowRealMatrix x = new Array2DRowRealMatrix(rows, false);
+        RealVector y = new ArrayRealVector(data.y(), false);
+        RealVector w = new SingularValueDecomposition(x).getSolver().solve(y);
+        RealVector r = x.operate(w).subtract(y);
+        return r.dotProduct(r) / n;
+    }
+
+    @Override public int dim() { return d; }
+    @Override public int n() { return n; }
+    @Override public double optimalLoss() { return optimal; }
+    @Override public List<ParamBlock> blocks() { return List.of(new ParamBlock("w", 0, d)); }
+
+    @Override
+    public void init(double[] theta, RandomGenerator rng) {
+        for (int j = 0; j < d; j++) {
+            theta[j] = spec.init().equals("zero") ? 0.0 : rng.nextGaussian() / Math.sqrt(d);
+        }
+    }
+
+    /** Residuals r = X_B w − y_B into resid[0..rows); returns the rows' input matrix. */
+    private double[] residuals(double[] theta, int[] idx, int count) {
+        int rows = idx == null ? n : count;
+        double[] xs = data.x();
+        if (idx != null) {
+            for (int i = 0; i < rows; i++) System.arraycopy(xs, idx[i] * d, batchX, i * d, d);
+            xs = batchX;
+        }
+        // X_B is row-major rows x d = column-major d x rows; r = (X_B^T as stored)^T w
+        Blas.gemv(true, d, rows, 1.0, xs, d, theta, 0.0, resid);
+        double[] y = data.y();
+        for (int i = 0; i < rows; i++) resid[i] -= y[idx == null ? i : idx[i]];
+        return xs;
+    }
+
+    @Override
+    public double lossGrad(double[] theta, int[] idx, int count, double[] grad) {
+        int rows = idx == null ? n : count;
+        double[] xs = residuals(theta, idx, count);
+        double loss = Blas.normSq(rows, resid) / rows;
+        Blas.gemv(false, d, rows, 2.0 / rows, xs, d, resid, 0.0, grad);
+        return loss;
+    }
+
+    @Override
+    public double loss(double[] theta, int[] idx, int count) {
+        int rows = idx == null ? n : count;
+        residuals(theta, idx, count);
+        return Blas.normSq(rows, resid) / rows;
+    }
+
+    @Override
+    public double testLoss(double[] theta) {
+        int t = data.nTest();
+        if (t == 0) return Double.NaN;
+        Blas.gemv(true, d, t, 1.0, data.xTest(), d, theta, 0.0, resid);
+        double s = 0;
+        for (int i = 0; i < t; i++) {
+            double r = resid[i] - data.yTest()[i];
+            s += r * r;
+        }
+        return s / t;
+    }
+}

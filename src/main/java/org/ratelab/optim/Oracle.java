@@ -1,0 +1,31 @@
+package org.ratelab.optim;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * What an optimizer may ask of the problem during a step. Every gradient it asks for is counted in
+ * per-sample gradient evaluations ({@code oracle_calls}): a full gradient counts n, a minibatch of size B
+ * counts B, a single sample counts 1.
+ */
+public interface Oracle {
+    /** Number of parameters. */
+    int dim();
+
+    /** Number of training samples. */
+    int n();
+
+    /** Full-batch loss at theta; writes ∇F(theta) into grad (modified). Counts n. */
+    double fullGrad(double[] theta, double[] grad);
+
+    /** Minibatch loss over idx[0..count) at theta; writes its gradient into grad (modified). Counts count. */
+    double batchGrad(double[] theta, int[] idx, int count, double[] grad);
+
+    /** Full-batch loss at theta, no gradient; counts no gradient evaluation. */
+    double fullLoss(double[] theta);
+
+    /** The run's optimizer random stream (minibatch sampling, injected noise), derived from the run seed. */
+    RandomGenerator rng();
+
+    /** Per-sample gradient evaluations so far. */
+    long calls();
+}

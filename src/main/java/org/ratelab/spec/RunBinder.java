@@ -1,0 +1,50 @@
+package org.ratelab.spec;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.ratelab.data.DataSets;
+import org.ratelab.data.DataSpec;
+import org.ratelab.model.ModelSpec;
+import org.ratelab.model.Models;
+import org.ratelab.optim.OptimizerSpec;
+import org.ratelab.optim.Optimizers;
+import org.ratelab.train.TrainSpec;
+
+/**
+ * Binds one run's configuration tree ({@code seed, data, model, optimizer, train}) into typed, validated
+ * records, and gives its canonical form.
+ */
+public final class RunBinder {
+    private RunBinder() {}
+
+    /** A bound run configuration and its canonical form (sorted keys, every default filled in). */
+    public record Bound(long seed, DataSpec data, ModelSpec model, OptimizerSpec optimizer, TrainSpec train,
+                        Map<String, Object> canonical) {
+    }
+
+    public static Bound bind(String experiment, Map<String, Object> tree) {
+        Node root = new Node("", tree);
+        long seed = root.lng("seed", 0, Long.MIN_VALUE + 1, Long.MAX_VALUE);
+        DataSpec data = DataSets.parse(root.child("data"));
+        ModelSpec model = Models.parse(root.child("model"));
+        OptimizerSpec optimizer = Optimizers.parse(root.child("optimizer"));
+        TrainSpec train = TrainSpec.parse(root.child("train"));
+        root.done();
+        checkCompatible(root, data, model, optimizer);
+        Map<String, Object> canon = new TreeMap<>();
+        canon.put("experiment", experiment);
+        canon.put("seed", seed);
+        canon.put("data", data.canonical());
+        canon.put("model", model.canonical());
+        canon.put("optimizer", optimizer.canonical());
+        canon.put("train", train.canonical());
+        return new Bound(seed, data, model, optimizer, train, canon);
+    }
+
+    private static void checkCompatible(Node root, DataSpec data, ModelSpec model, OptimizerSpec opt) {
+        if (opt.batchSize() > data.n()) {
+            throw new SpecException(null, "optimizer.batch_size", "must be <= data.n (" + data.n() + "), got "
+                    + opt.batchSize());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.ratelab.table;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.ratelab.probes.Metrics;
+
+/**
+ * The output tables' schemas: the user-facing contract. Columns are only ever added, never renamed.
+ * Every table is Parquet under the output directory: {@code runs/}, {@code curves/} (partitioned by
+ * {@code experiment} and {@code optimizer}), {@code rates/}, {@code laws/}.
+ */
+public final class Schemas {
+    private Schemas() {}
+
+    public static final List<String> TABLES = List.of("runs", "curves", "rates", "laws");
+
+    private static StructField f(String name, DataType t) {
+        return DataTypes.createStructField(name, t, true);
+    }
+
+    private static StructField req(String name, DataType t) {
+        return DataTypes.createStructField(name, t, false);
+    }
+
+    /** One row per planned run. */
+    public static final StructType RUNS = new StructType(new StructField[] {
+        req("run_id", DataTypes.StringType),
+        req("experiment", DataTypes.StringType),
+        req("model", DataTypes.StringType),
+        req("optimizer", DataTypes.StringType),
+        req("width", DataTypes.IntegerType),
+        req("seed", DataTypes.LongType),
+        req("lr", DataTypes.DoubleType),
+        req("batch_size", DataTypes.IntegerType),
+        req("status", DataTypes.StringType),
+        req("steps", DataTypes.LongType),
+        req("oracle_calls", DataTypes.LongType),
+        f("final_loss", DataTypes.DoubleType),
+        req("wall_ms", DataTypes.LongType),
+        req("blas", DataTypes.StringType),
+        req("config_json", DataTypes.StringType),
+        req("run_index", DataTypes.IntegerType),
+        req("group_key", DataTypes.StringType),
+        req("axes_json", DataTypes.StringType),
+        req("n", DataTypes.IntegerType),
+        req("d", DataTypes.IntegerType),
+        f("initial_loss", DataTypes.DoubleType),
+        f("optimal_loss", DataTypes.DoubleType),
+        f("steps_to_threshold", DataTypes.LongType),
+        f("diverged_step", DataTypes.LongType),
+        f("dist_init", DataTypes.DoubleType),
+        f("rel_change", DataTypes.DoubleType),
+        f("message", DataTypes.StringType),
+        req("cost_estimate", DataTypes.DoubleType),
+    });
+
+    /** One row per recorded point of every run. */
+    public static final StructType CURVES = curves();
+
+    private static StructType curves() {
+        List<StructField> fs = new ArrayList<>(List.of(
+                req("run_id", DataTypes.StringType),
+                req("experiment", DataTypes.StringType),
+                req("optimizer", DataTypes.StringType),
+                req("step", DataTypes.LongType),
+                req("oracle_calls", DataTypes.LongType)));
+        for (String m : Metrics.NAMES) fs.add(f(m, DataTypes.DoubleType));
+        return new StructType(fs.toArray(new StructField[0]));
+    }
+
+    /** Per-run empirical rates. */
+    public static final StructType RATES = new StructType(new StructField[] {
+        req("run_id", DataTypes.StringType),
+        req("experiment", DataTypes.StringType),
+        req("optimizer", DataTypes.StringType),
+        req("metric", DataTypes.StringType),
+        req("kind", DataTypes.StringType),
+        f("value", DataTypes.DoubleType),
+        f("r2", DataTypes.DoubleType),
+        f("step_from", DataTypes.LongType),
+        f("step_to", DataTypes.LongType),
+        f("n_points", DataTypes.IntegerType),
+        f("value_per_oracle_call", DataTypes.DoubleType),
+    });
+
+    /** Width-scaling laws y ≈ prefactor · width^exponent per group of the other axes. */
+    public static final StructType LAWS = new StructType(new StructField[] {
+        req("experiment", DataTypes.StringType),
+        req("group_key", DataTypes.StringType),
+        req("metric", DataTypes.StringType),
+        f("exponent", DataTypes.DoubleType),
+        f("prefactor", DataTypes.DoubleType),
+        f("r2", DataTypes.DoubleType),
+        req("n_points", DataTypes.LongType),
+        req("n_widths", DataTypes.LongType),
+        f("width_min", DataTypes.IntegerType),
+        f("width_max", DataTypes.IntegerType),
+    });
+}

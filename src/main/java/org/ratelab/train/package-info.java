@@ -1,0 +1,2 @@
+/** The training loop: one run, single-threaded; stopping rules, recording schedule, oracle accounting. */
+package org.ratelab.train;
