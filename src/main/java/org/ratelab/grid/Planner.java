@@ -86,7 +86,11 @@ public final class Planner {
         Map<String, Integer> ids = new HashMap<>();
         List<String> axisNames = new ArrayList<>();
         boolean severalOptimizers = spec.optimizers().size() > 1;
-        if (severalOptimizers) axisNames.add("optimizer.name");
+        if (severalOptimizers) {
+            for (ExperimentSpec.OptimizerEntry e : spec.optimizers()) {
+                for (String k : e.ownKeys()) if (!axisNames.contains(k)) axisNames.add(k);
+            }
+        }
         for (Axis a : spec.axes()) axisNames.add(a.path());
         for (ExperimentSpec.OptimizerEntry e : spec.optimizers()) {
             for (Axis a : e.axes()) if (!axisNames.contains(a.path())) axisNames.add(a.path());
@@ -105,7 +109,7 @@ public final class Planner {
                         set.add(a);
                     }
                 }
-                runs.add(bindRun(spec, runs.size(), tree, set, severalOptimizers, ids));
+                runs.add(bindRun(spec, runs.size(), tree, set, severalOptimizers ? e.ownKeys() : List.of(), ids));
                 int d = dims.size() - 1;
                 while (d >= 0 && ++at[d] == dims.get(d).get(0).values().size()) {
                     at[d] = 0;
@@ -118,7 +122,7 @@ public final class Planner {
     }
 
     private static RunConfig bindRun(ExperimentSpec spec, int index, Map<String, Object> tree, List<Axis> set,
-                                     boolean severalOptimizers, Map<String, Integer> ids) {
+                                     List<String> entryKeys, Map<String, Integer> ids) {
         RunBinder.Bound b;
         try {
             b = RunBinder.bind(spec.name(), tree);
@@ -144,7 +148,7 @@ public final class Planner {
                     + "configurations (run_id " + runId + "); remove the repeated axis values");
         }
         Map<String, String> axes = new LinkedHashMap<>();
-        if (severalOptimizers) axes.put("optimizer.name", b.optimizer().name());
+        for (String k : entryKeys) axes.put(k, text(getPath(b.canonical(), k)));
         for (Axis a : set) axes.put(a.path(), text(getPath(b.canonical(), a.path())));
         StringBuilder group = new StringBuilder();
         for (Map.Entry<String, String> a : axes.entrySet()) {

@@ -20,7 +20,12 @@ public record ExperimentSpec(String file, String name, String description, Strin
                              Map<String, Object> base, List<OptimizerEntry> optimizers, List<Axis> axes,
                              long maxRuns, Map<String, Object> sections) {
 
-    /** One optimizer of the spec with the axes that apply to it alone. */
-    public record OptimizerEntry(Map<String, Object> section, List<Axis> axes) {
+    /**
+     * One optimizer of the spec with the axes that apply to it alone.
+     *
+     * @param ownKeys the dotted paths (under {@code optimizer.}) that the entry itself sets: with several
+     *                optimizers they tell the entries apart, so they join the run's axes and group key
+     */
+    public record OptimizerEntry(Map<String, Object> section, List<Axis> axes, List<String> ownKeys) {
     }
 }

@@ -126,7 +126,7 @@ public final class SpecLoader {
         Object optList = top.raw("optimizers");
         if (optList == null) {
             if (!top.has("optimizer")) throw top.error("optimizer", "is required (or give an optimizers list)");
-            optimizers.add(new ExperimentSpec.OptimizerEntry(sharedOpt, List.of()));
+            optimizers.add(new ExperimentSpec.OptimizerEntry(sharedOpt, List.of(), List.of()));
         } else {
             if (!(optList instanceof List<?> list) || list.isEmpty()) {
                 throw top.error("optimizers", "expected a non-empty list of optimizer sections, got "
@@ -143,7 +143,9 @@ public final class SpecLoader {
                 deepMerge(section, own);
                 List<Axis> entryAxes = entryGrid == null ? List.of()
                         : parseGrid(new Node(p + ".grid", asMap(p + ".grid", entryGrid)));
-                optimizers.add(new ExperimentSpec.OptimizerEntry(section, entryAxes));
+                List<String> ownKeys = new ArrayList<>();
+                leafPaths("optimizer", own, ownKeys);
+                optimizers.add(new ExperimentSpec.OptimizerEntry(section, entryAxes, ownKeys));
             }
         }
         List<Axis> axes = parseGrid(top.child("grid"));
@@ -233,6 +235,20 @@ public final class SpecLoader {
         if (list.isEmpty()) throw new SpecException(null, where, "axis is empty");
         if (!seen.add(path)) throw new SpecException(null, where, "axis given twice");
         return new Axis(path, new ArrayList<>(list), group);
+    }
+
+    /** Dotted paths of the leaves of a mapping, {@code name} first. */
+    @SuppressWarnings("unchecked")
+    static void leafPaths(String prefix, Map<String, Object> m, List<String> out) {
+        if (m.containsKey("name")) out.add(prefix + ".name");
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            String p = prefix + "." + e.getKey();
+            if (e.getValue() instanceof Map<?, ?> child) {
+                leafPaths(p, (Map<String, Object>) child, out);
+            } else if (!p.equals(prefix + ".name")) {
+                out.add(p);
+            }
+        }
     }
 
     /** Merges overlay into target: mappings recursively, anything else replaced. Modifies target. */

@@ -1,0 +1,201 @@
+package org.ratelab.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ratelab.SparkTestSession;
+import org.ratelab.TestSpecs;
+import org.ratelab.grid.Plan;
+import org.ratelab.grid.Planner;
+import org.ratelab.linalg.Blas;
+import org.ratelab.spec.SpecLoader;
+import org.ratelab.table.OutputDir;
+
+/**
+ * End to end on the shared local[2] session: tables, columns, row counts, statuses; determinism across
+ * partition counts in-process and against a separate local[1] JVM launched through the CLI.
+ */
+class GridJobTest {
+    /** The spec: SMALL plus an optimizer whose step size makes GD diverge. */
+    static final String SPEC = TestSpecs.SMALL.replace("  - {name: sgd, lr: 0.5, batch_size: 8}\n",
+            "  - {name: sgd, lr: 0.5, batch_size: 8}\n  - {name: gd, lr: 400.0}\n");
+    static final int RUNS = 12;
+
+    @TempDir static Path dir;
+    static SparkSession spark;
+    static Plan plan;
+    static Path spec;
+    static OutputDir out;
+
+    @BeforeAll
+    static void runOnce() throws Exception {
+        spark = SparkTestSession.get();
+        spec = TestSpecs.write(dir, "e2e.yaml", SPEC);
+        plan = Planner.plan(SpecLoader.load(spec, "default"));
+        out = OutputDir.of(dir.resolve("out").toString(), new Configuration());
+        out.create("{}");
+        GridJob.execute(spark, plan, out, 3);
+    }
+
+    Dataset<Row> table(OutputDir od, String name) {
+        return spark.read().parquet(od.table(name));
+    }
+
+    static final List<String> RUNS_COLUMNS = List.of("run_id", "experiment", "model", "optimizer", "width", "seed",
+            "lr", "batch_size", "status", "steps", "oracle_calls", "final_loss", "wall_ms", "blas", "config_json");
+    static final List<String> CURVES_COLUMNS = List.of("run_id", "experiment", "optimizer", "step", "oracle_calls",
+            "loss", "grad_norm_sq");
+    static final List<String> RATES_COLUMNS = List.of("run_id", "metric", "kind", "value", "r2", "step_from",
+            "step_to");
+    static final List<String> LAWS_COLUMNS = List.of("experiment", "group_key", "metric", "exponent", "prefactor",
+            "r2", "n_points");
+
+    @Test
+    void tablesHaveTheContractColumnsAndOneRunRowPerPlannedRun() {
+        Dataset<Row> runs = table(out, "runs");
+        assertTrue(Arrays.asList(runs.columns()).containsAll(RUNS_COLUMNS), Arrays.toString(runs.columns()));
+        assertTrue(Arrays.asList(table(out, "curves").columns()).containsAll(CURVES_COLUMNS));
+        assertTrue(Arrays.asList(table(out, "rates").columns()).containsAll(RATES_COLUMNS));
+        assertTrue(Arrays.asList(table(out, "laws").columns()).containsAll(LAWS_COLUMNS));
+        assertEquals(RUNS, runs.count());
+        assertEquals(RUNS, runs.select("run_id").distinct().count());
+        Set<String> planned = new TreeSet<>();
+        plan.runs().forEach(r -> planned.add(r.runId()));
+        Set<String> written = new TreeSet<>(runs.select("run_id").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList());
+        assertEquals(planned, written);
+        assertEquals(1, runs.select("blas").distinct().count());
+        assertEquals(Blas.implementation(), runs.select("blas").first().getString(0));
+        assertFalse(Files.exists(Path.of(dir.resolve("out").toString(), "_staging")), "staging cleaned up");
+    }
+
+    @Test
+    void everyCurveHasStepZeroAndItsLastStep() {
+        spark.read().parquet(out.table("runs")).createOrReplaceTempView("e2e_runs");
+        spark.read().parquet(out.table("curves")).createOrReplaceTempView("e2e_curves");
+        List<Row> bad = spark.sql("SELECT r.run_id, min(c.step), max(c.step), r.steps FROM e2e_runs r "
+                + "JOIN e2e_curves c ON r.run_id = c.run_id GROUP BY r.run_id, r.steps "
+                + "HAVING min(c.step) <> 0 OR max(c.step) <> r.steps").collectAsList();
+        assertEquals(List.of(), bad);
+        assertEquals(RUNS, spark.sql("SELECT DISTINCT run_id FROM e2e_curves").count());
+        // GD runs record every 10 steps plus the last: count points of one GD run exactly
+        Row gd = spark.sql("SELECT r.steps, count(*) FROM e2e_runs r JOIN e2e_curves c ON r.run_id = c.run_id "
+                + "WHERE r.optimizer = 'gd' AND r.lr = 1.0 AND r.status = 'max_steps' GROUP BY r.run_id, r.steps "
+                + "LIMIT 1").first();
+        assertEquals(gd.getLong(0) / 10 + 1 + (gd.getLong(0) % 10 == 0 ? 0 : 1), gd.getLong(1));
+    }
+
+    @Test
+    void divergedRunsAreRecordedAndTheOthersConverge() {
+        spark.read().parquet(out.table("runs")).createOrReplaceTempView("e2e_runs2");
+        List<Row> diverged = spark.sql("SELECT status, diverged_step, steps FROM e2e_runs2 WHERE lr = 400.0")
+                .collectAsList();
+        assertEquals(4, diverged.size());
+        for (Row r : diverged) {
+            assertEquals("diverged", r.getString(0));
+            assertEquals(r.getLong(2), r.getLong(1));
+        }
+        long sane = spark.sql("SELECT count(*) FROM e2e_runs2 WHERE lr <> 400.0 AND final_loss < initial_loss")
+                .first().getLong(0);
+        assertEquals(8, sane);
+        // rates: three rows per run; laws: the groups of the three optimizer entries
+        assertEquals(3L * RUNS, table(out, "rates").count());
+        List<Row> laws = table(out, "laws").where("metric = 'rel_change'").orderBy("group_key").collectAsList();
+        assertEquals(List.of("optimizer.name=gd,optimizer.lr=1.0", "optimizer.name=gd,optimizer.lr=400.0",
+                "optimizer.name=sgd,optimizer.lr=0.5,optimizer.batch_size=8"),
+                laws.stream().map(r -> r.getString(1)).toList());
+        for (Row r : laws) assertEquals(4L, r.getLong(r.fieldIndex("n_points")));
+    }
+
+    /** Identical runs and curves for 1 and 7 partitions here, and for local[1] in another JVM via the CLI. */
+    @Test
+    void resultsDoNotDependOnPartitionsOrCores() throws Exception {
+        OutputDir one = OutputDir.of(dir.resolve("p1").toString(), new Configuration());
+        one.create("{}");
+        GridJob.execute(spark, plan, one, 1);
+        OutputDir seven = OutputDir.of(dir.resolve("p7").toString(), new Configuration());
+        seven.create("{}");
+        GridJob.execute(spark, plan, seven, 7);
+
+        Path cliOut = dir.resolve("cli1");
+        Process p = cliProcess("run", spec.toString(), "--out", cliOut.toString(), "--master", "local[1]");
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "CLI run timed out");
+        String log = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.exitValue(), log);
+        OutputDir local1 = OutputDir.of(cliOut.toString(), new Configuration());
+        assertTrue(local1.isRatelabDir());
+
+        for (OutputDir other : List.of(one, seven, local1)) {
+            assertEquals(rows(out, "runs"), rows(other, "runs"), "runs differ for " + other.uri());
+            assertEquals(rows(out, "curves"), rows(other, "curves"), "curves differ for " + other.uri());
+            assertEquals(rows(out, "rates"), rows(other, "rates"), "rates differ for " + other.uri());
+            assertEquals(rows(out, "laws"), rows(other, "laws"), "laws differ for " + other.uri());
+        }
+        // hand the CLI output to the outside-reader check of .ci/run (DuckDB)
+        Path keep = Path.of("target", "e2e-out");
+        if (Files.exists(keep)) deleteTree(keep);
+        copyTree(cliOut, keep);
+    }
+
+    /** Every row as text, wall times aside, sorted. */
+    List<String> rows(OutputDir od, String table) {
+        Dataset<Row> t = table(od, table);
+        if (Arrays.asList(t.columns()).contains("wall_ms")) t = t.drop("wall_ms");
+        String[] cols = t.columns();
+        Arrays.sort(cols);
+        List<String> out = new ArrayList<>();
+        for (Row r : t.selectExpr(cols).collectAsList()) out.add(r.toString());
+        out.sort(null);
+        return out;
+    }
+
+    static Process cliProcess(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent")) cmd.add(a);
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("org.ratelab.job.Main");
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        return pb.start();
+    }
+
+    static void copyTree(Path from, Path to) throws Exception {
+        try (var s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+    }
+
+    static void deleteTree(Path p) throws Exception {
+        try (var s = Files.walk(p)) {
+            s.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+}
