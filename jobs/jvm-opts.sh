@@ -9,8 +9,13 @@ ratelab_build() {
   local stamp="$RATELAB_HOME/target/classpath.txt"
   if [ ! -f "$stamp" ] || [ -n "$(find "$RATELAB_HOME/src/main" "$RATELAB_HOME/pom.xml" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     echo "ratelab: building (first use or sources changed)..." >&2
-    (cd "$RATELAB_HOME" && mvn -B -q -Dstyle.color=never -DskipTests package dependency:build-classpath \
-        -Dmdep.outputFile=target/classpath.txt >&2) || { echo "ratelab: build failed" >&2; exit 1; }
+    mkdir -p "$RATELAB_HOME/target"
+    if ! (cd "$RATELAB_HOME" && mvn -B -q -Dstyle.color=never -DskipTests package dependency:build-classpath \
+        -Dmdep.outputFile=target/classpath.txt) > "$RATELAB_HOME/target/build.log" 2>&1; then
+      cat "$RATELAB_HOME/target/build.log" >&2
+      echo "ratelab: build failed (log: target/build.log)" >&2
+      exit 1
+    fi
   fi
   RATELAB_CP="$RATELAB_HOME/target/classes:$(cat "$stamp")"
 }
