@@ -29,6 +29,28 @@ public final class RateFitter {
         return longest(steps, y, true, minR2, false);
     }
 
+    /** Least-squares fit of log y over all the given points (x = step, or log step when logX). */
+    public static Fit window(long[] steps, double[] y, boolean logX) {
+        int n = steps.length;
+        double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+        for (int i = 0; i < n; i++) {
+            double x = logX ? Math.log(steps[i]) : steps[i];
+            double l = Math.log(y[i]);
+            sx += x;
+            sy += l;
+            sxx += x * x;
+            sxy += x * l;
+            syy += l * l;
+        }
+        double vx = sxx - sx * sx / n;
+        double vy = syy - sy * sy / n;
+        double cxy = sxy - sx * sy / n;
+        if (vx <= 0) return null;
+        double slope = cxy / vx;
+        double r2 = vy <= 1e-300 ? 1.0 : Math.max(0, 1.0 - Math.max(0, vy - slope * cxy) / vy);
+        return new Fit(slope, (sy - slope * sx) / n, r2, steps[0], steps[n - 1], n);
+    }
+
     static Fit longest(long[] steps, double[] y, boolean logX, double minR2, boolean requireDecrease) {
         int n = steps.length;
         double top = 0;

@@ -15,28 +15,38 @@ import org.apache.spark.sql.functions;
 import org.ratelab.table.Schemas;
 
 /**
- * The rates table, computed by Spark over the curves table: runs are grouped by {@code run_id} on the
- * executors (never collected to the driver) and each run's curve is fitted by {@link RateFitter}.
+ * The rates table, computed by Spark over the curves table: points are grouped by {@code run_id} on the
+ * executors (never collected to the driver) and each run's curve is fitted here.
  *
- * <p>Rows per run: {@code loss/linear} (per-step contraction of F − F*, with F* the run's
- * {@code optimal_loss} when known, else 0; {@code value_per_oracle_call} is the same contraction per
- * per-sample gradient), {@code loss/power} and {@code grad_norm_sq/power} (exponents against the step).
+ * <p>Rows per run (y = F − F*, F* the run's {@code optimal_loss} when known, else 0):
+ * <ul>
+ *   <li>{@code loss/linear}: per-step contraction ρ̂ of y from its longest log-linear stretch
+ *       ({@link RateFitter#linear}); {@code value_per_oracle_call} is the same contraction per per-sample
+ *       gradient.</li>
+ *   <li>{@code loss/power}, {@code grad_norm_sq/power}, {@code test_loss/power}: exponent b of y ∝ step^b
+ *       over the configured window ({@code fits.power_from/power_to}) or the longest log–log stretch.</li>
+ *   <li>{@code loss/steps_to_eps} and {@code loss/oracle_calls_to_eps}, one per {@code fits.eps}: the first
+ *       recorded step (and its per-sample gradient count) with y ≤ eps; null when never reached. The
+ *       resolution is the recording schedule.</li>
+ *   <li>{@code loss/noise_floor} for stochastic runs (batch_size &gt; 0): mean of y over the last
+ *       {@code fits.tail_fraction} of the recorded steps.</li>
+ * </ul>
  */
 public final class Rates {
     private Rates() {}
 
-    public static Dataset<Row> compute(Dataset<Row> curves, Dataset<Row> runs) {
+    public static Dataset<Row> compute(Dataset<Row> curves, Dataset<Row> runs, FitSpec spec) {
         Dataset<Row> pts = curves
-                .join(runs.select(col("run_id"), col("optimal_loss")), "run_id")
+                .join(runs.select(col("run_id"), col("optimal_loss"), col("batch_size")), "run_id")
                 .select(col("run_id"), col("experiment"), col("optimizer"), col("step"), col("oracle_calls"),
                         col("loss"), col("grad_norm_sq"), functions.coalesce(col("optimal_loss"),
-                                functions.lit(0.0)).as("f_star"));
+                                functions.lit(0.0)).as("f_star"), col("batch_size"), col("test_loss"));
         return pts.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
-                .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) Rates::fitRun,
+                .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (k, it) -> fitRun(k, it, spec),
                         Encoders.row(Schemas.RATES));
     }
 
-    static Iterator<Row> fitRun(String runId, Iterator<Row> it) {
+    static Iterator<Row> fitRun(String runId, Iterator<Row> it, FitSpec spec) {
         List<Row> rows = new ArrayList<>();
         while (it.hasNext()) rows.add(it.next());
         rows.sort((a, b) -> Long.compare(a.getLong(3), b.getLong(3)));
@@ -45,32 +55,85 @@ public final class Rates {
         long[] calls = new long[n];
         double[] gap = new double[n];
         double[] gradSq = new double[n];
+        double[] test = new double[n];
         for (int i = 0; i < n; i++) {
             Row r = rows.get(i);
             steps[i] = r.getLong(3);
             calls[i] = r.getLong(4);
-            double loss = r.isNullAt(5) ? Double.NaN : r.getDouble(5);
-            gap[i] = loss - r.getDouble(7);
+            gap[i] = (r.isNullAt(5) ? Double.NaN : r.getDouble(5)) - r.getDouble(7);
             gradSq[i] = r.isNullAt(6) ? Double.NaN : r.getDouble(6);
+            test[i] = r.isNullAt(9) ? Double.NaN : r.getDouble(9);
         }
-        String experiment = rows.get(0).getString(1);
-        String optimizer = rows.get(0).getString(2);
+        Row first = rows.get(0);
+        String experiment = first.getString(1);
+        String optimizer = first.getString(2);
+        boolean stochastic = first.getInt(8) > 0;
         List<Row> out = new ArrayList<>();
-        Fit lin = RateFitter.linear(steps, gap);
+
+        Fit lin = RateFitter.longest(steps, gap, false, spec.linearMinR2(), true);
         Double perCall = null;
         if (lin != null) {
             long c0 = calls[indexOf(steps, lin.from())];
             long c1 = calls[indexOf(steps, lin.to())];
             if (c1 > c0) perCall = Math.exp(lin.slope() * (lin.to() - lin.from()) / (double) (c1 - c0));
         }
-        out.add(row(runId, experiment, optimizer, "loss", "linear", lin, lin == null ? null
-                : Math.exp(lin.slope()), perCall));
-        Fit pl = RateFitter.power(steps, gap, 0.99);
-        out.add(row(runId, experiment, optimizer, "loss", "power", pl, pl == null ? null : pl.slope(), null));
-        Fit pg = RateFitter.power(steps, gradSq, 0.99);
-        out.add(row(runId, experiment, optimizer, "grad_norm_sq", "power", pg, pg == null ? null : pg.slope(),
-                null));
+        out.add(row(runId, experiment, optimizer, "loss", "linear", null, lin,
+                lin == null ? null : Math.exp(lin.slope()), perCall));
+        for (String metric : List.of("loss", "grad_norm_sq", "test_loss")) {
+            double[] y = metric.equals("loss") ? gap : metric.equals("grad_norm_sq") ? gradSq : test;
+            if (metric.equals("test_loss") && Double.isNaN(test[0])) continue;
+            Fit p = power(steps, y, spec);
+            out.add(row(runId, experiment, optimizer, metric, "power", null, p, p == null ? null : p.slope(), null));
+        }
+        for (double eps : spec.eps()) {
+            int hit = -1;
+            for (int i = 0; i < n; i++) {
+                if (gap[i] <= eps) {
+                    hit = i;
+                    break;
+                }
+            }
+            Fit at = hit < 0 ? null : new Fit(Double.NaN, Double.NaN, Double.NaN, steps[hit], steps[hit], 1);
+            out.add(row(runId, experiment, optimizer, "loss", "steps_to_eps", eps, at,
+                    hit < 0 ? null : (double) steps[hit], null));
+            out.add(row(runId, experiment, optimizer, "loss", "oracle_calls_to_eps", eps, at,
+                    hit < 0 ? null : (double) calls[hit], null));
+        }
+        if (stochastic && n >= 2) {
+            int from = Math.min(n - 1, (int) Math.floor(n * (1 - spec.tailFraction())));
+            double s = 0;
+            int k = 0;
+            for (int i = from; i < n; i++) {
+                if (Double.isFinite(gap[i])) {
+                    s += gap[i];
+                    k++;
+                }
+            }
+            Fit tail = new Fit(Double.NaN, Double.NaN, Double.NaN, steps[from], steps[n - 1], n - from);
+            out.add(row(runId, experiment, optimizer, "loss", "noise_floor", null, tail, k == 0 ? null : s / k,
+                    null));
+        }
         return out.iterator();
+    }
+
+    /** Power-law fit over the configured window, or the longest log–log linear stretch. */
+    static Fit power(long[] steps, double[] y, FitSpec spec) {
+        if (spec.powerFrom() == 0 && spec.powerTo() == 0) return RateFitter.power(steps, y, spec.powerMinR2());
+        long to = spec.powerTo() == 0 ? Long.MAX_VALUE : spec.powerTo();
+        List<Integer> in = new ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] >= Math.max(1, spec.powerFrom()) && steps[i] <= to && y[i] > 0 && Double.isFinite(y[i])) {
+                in.add(i);
+            }
+        }
+        if (in.size() < 2) return null;
+        long[] s = new long[in.size()];
+        double[] v = new double[in.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = steps[in.get(i)];
+            v[i] = y[in.get(i)];
+        }
+        return RateFitter.window(s, v, true);
     }
 
     private static int indexOf(long[] steps, long s) {
@@ -79,9 +142,10 @@ public final class Rates {
     }
 
     private static Row row(String runId, String experiment, String optimizer, String metric, String kind,
-                           Fit f, Double value, Double perCall) {
+                           Double eps, Fit f, Double value, Double perCall) {
+        boolean fitted = f != null && !Double.isNaN(f.r2());
         return RowFactory.create(runId, experiment, optimizer, metric, kind, value,
-                f == null ? null : f.r2(), f == null ? null : f.from(), f == null ? null : f.to(),
-                f == null ? null : f.points(), perCall);
+                fitted ? f.r2() : null, f == null ? null : f.from(), f == null ? null : f.to(),
+                f == null ? null : f.points(), perCall, eps);
     }
 }

@@ -14,7 +14,8 @@ import org.ratelab.train.TrainSpec;
  * @param experiment the spec's experiment name
  * @param index      position in the plan (0-based, for ordering only)
  * @param seed       the run's seed (a grid axis like any other); every random stream derives from it
- * @param axes       the grid-axis values that produced this run, dotted path → canonical value text
+ * @param axes       the grid-axis values that produced this run, dotted path → canonical value text, in
+ *                   axis order
  * @param groupKey   the axes other than {@code model.width} and {@code seed}: the group of a width law
  * @param configJson canonical JSON of the resolved configuration (sorted keys, defaults filled in)
  * @param cost       estimated cost in floating-point operations (for scheduling and progress)

@@ -6,13 +6,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The ratelab CLI: {@code run}, {@code plan}, {@code sql}, {@code env}. Exit status: 0 success (diverged
+ * The ratelab CLI: {@code run}, {@code plan}, {@code sql}, {@code checks}, {@code env}. Exit status: 0 success (diverged
  * or failed runs are results, not errors), 2 a spec or request that cannot be carried out (one line on
  * stderr, nothing written), 1 an unexpected failure.
  */
 @Command(name = "ratelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Convergence theorems held against real training runs, at grid scale, on Spark.",
-        subcommands = {RunCommand.class, PlanCommand.class, SqlCommand.class, EnvCommand.class})
+        subcommands = {RunCommand.class, PlanCommand.class, SqlCommand.class, ChecksCommand.class, EnvCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
 

@@ -82,6 +82,10 @@ final class RunCommand implements Callable<Integer> {
             GridJob.Summary s = GridJob.execute(spark, plan, target, partitions);
             o.printf("ratelab: done: %d runs in %.1f s (%s); makespan %.2f x ideal; tables in %s%n", s.runs(),
                     s.wallMs() / 1000.0, counts(s.statusCounts()), s.makespanRatio(), target.uri());
+            if (s.checks() > 0) {
+                o.printf("ratelab: checks: %d passed, %d failed (jobs/ratelab checks --out %s)%n",
+                        s.checks() - s.checksFailed(), s.checksFailed(), dir);
+            }
             return 0;
         } finally {
             spark.stop();

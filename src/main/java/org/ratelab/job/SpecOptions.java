@@ -37,6 +37,8 @@ final class SpecOptions {
         if (count > Integer.MAX_VALUE - 8) {
             throw new UsageException(spec + ": the grid has " + count + " runs, more than one job can plan");
         }
-        return Planner.plan(s);
+        Plan plan = Planner.plan(s);
+        GridJob.Analysis.of(plan);  // fits and checks sections: validated before anything starts
+        return plan;
     }
 }

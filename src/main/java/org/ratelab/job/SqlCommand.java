@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ratelab sql --out DIR "SELECT …"}: SQL over the tables, each registered as a view of its name. */
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = "Run a SQL query over the tables of an output directory (views: runs, curves, rates, laws).")
+        description = "Run a SQL query over the tables of an output directory (views: runs, curves, rates, laws, summaries, checks, curves_runs).")
 final class SqlCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
 
@@ -38,11 +38,24 @@ final class SqlCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUERY", description = "A Spark SQL query.")
     String query;
 
+    @Option(names = "--format", paramLabel = "F", defaultValue = "table",
+            description = "table (tab-separated, to the terminal), csv or parquet (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--to", paramLabel = "PATH", description = "Write the result here (required for parquet; "
+            + "csv without it prints to the terminal).")
+    String to;
+
     @Override
     public Integer call() throws Exception {
         OutputDir od = OutputDir.of(out, new Configuration());
         if (!od.isRatelabDir()) throw new UsageException("--out " + out + " is not a ratelab output directory");
         if (limit < 1) throw new UsageException("--limit must be >= 1, got " + limit);
+        if (!java.util.List.of("table", "csv", "parquet").contains(format)) {
+            throw new UsageException("--format must be table, csv or parquet, got " + format);
+        }
+        if (format.equals("parquet") && to == null) throw new UsageException("--format parquet needs --to PATH");
+        if (to != null && new java.io.File(to).exists()) throw new UsageException("--to " + to + " already exists");
         SparkSession spark = Sessions.start(master, java.util.Map.of());
         try {
             registerViews(spark, od);
@@ -56,14 +69,26 @@ final class SqlCommand implements Callable<Integer> {
                 }
                 throw new UsageException("query: " + e.getMessage().split("\n")[0]);
             }
-            print(df, limit, cmd.commandLine().getOut());
+            PrintWriter o = cmd.commandLine().getOut();
+            if (format.equals("parquet")) {
+                df.write().parquet(to);
+                o.println("wrote " + to);
+            } else if (format.equals("csv") && to != null) {
+                df.coalesce(1).write().option("header", "true").csv(to);
+                o.println("wrote " + to);
+            } else {
+                print(df, limit, o, format.equals("csv") ? "," : "\t");
+            }
             return 0;
         } finally {
             spark.stop();
         }
     }
 
-    /** Registers every table present under the output directory as a temporary view of its name. */
+    /**
+     * Registers every table present under the output directory as a temporary view of its name, and
+     * {@code curves_runs}: every curve point with its run's columns (configuration and axes).
+     */
     static List<String> registerViews(SparkSession spark, OutputDir od) throws IOException {
         List<String> views = new ArrayList<>();
         FileSystem fs = od.root().getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -73,17 +98,23 @@ final class SqlCommand implements Callable<Integer> {
                 views.add(t);
             }
         }
+        if (views.contains("curves") && views.contains("runs")) {
+            spark.sql("SELECT c.*, r.model, r.width, r.seed, r.lr, r.batch_size, r.status, r.group_key, "
+                    + "r.axes_json, r.config_json, r.n, r.d FROM curves c JOIN runs r USING (run_id)")
+                    .createOrReplaceTempView("curves_runs");
+            views.add("curves_runs");
+        }
         return views;
     }
 
-    static void print(Dataset<Row> df, int limit, PrintWriter out) {
+    static void print(Dataset<Row> df, int limit, PrintWriter out, String sep) {
         String[] cols = df.columns();
-        out.println(String.join("\t", cols));
+        out.println(String.join(sep, cols));
         List<Row> rows = df.limit(limit).collectAsList();
         for (Row r : rows) {
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < cols.length; i++) {
-                if (i > 0) b.append('\t');
+                if (i > 0) b.append(sep);
                 b.append(r.isNullAt(i) ? "null" : String.valueOf(r.get(i)));
             }
             out.println(b);

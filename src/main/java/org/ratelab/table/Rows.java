@@ -23,7 +23,7 @@ public final class Rows {
         RunConfig c = r.config();
         String axes;
         try {
-            axes = JSON.writeValueAsString(new java.util.TreeMap<>(c.axes()));
+            axes = JSON.writeValueAsString(c.axes());  // in axis order
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

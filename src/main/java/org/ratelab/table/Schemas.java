@@ -16,7 +16,7 @@ import org.ratelab.probes.Metrics;
 public final class Schemas {
     private Schemas() {}
 
-    public static final List<String> TABLES = List.of("runs", "curves", "rates", "laws");
+    public static final List<String> TABLES = List.of("runs", "curves", "rates", "laws", "summaries", "checks");
 
     private static StructField f(String name, DataType t) {
         return DataTypes.createStructField(name, t, true);
@@ -85,9 +85,10 @@ public final class Schemas {
         f("step_to", DataTypes.LongType),
         f("n_points", DataTypes.IntegerType),
         f("value_per_oracle_call", DataTypes.DoubleType),
+        f("eps", DataTypes.DoubleType),
     });
 
-    /** Width-scaling laws y ≈ prefactor · width^exponent per group of the other axes. */
+    /** Scaling laws y ≈ prefactor · x^exponent against a numeric axis x, per group of the other axes. */
     public static final StructType LAWS = new StructType(new StructField[] {
         req("experiment", DataTypes.StringType),
         req("group_key", DataTypes.StringType),
@@ -96,8 +97,31 @@ public final class Schemas {
         f("prefactor", DataTypes.DoubleType),
         f("r2", DataTypes.DoubleType),
         req("n_points", DataTypes.LongType),
-        req("n_widths", DataTypes.LongType),
-        f("width_min", DataTypes.IntegerType),
-        f("width_max", DataTypes.IntegerType),
+        req("axis", DataTypes.StringType),
+        f("exponent_ci_low", DataTypes.DoubleType),
+        f("exponent_ci_high", DataTypes.DoubleType),
+        req("n_seeds", DataTypes.IntegerType),
+        req("n_values", DataTypes.IntegerType),
+        f("axis_min", DataTypes.DoubleType),
+        f("axis_max", DataTypes.DoubleType),
+    });
+
+    /** Verdicts of the spec's declared checks. */
+    public static final StructType CHECKS = org.ratelab.checks.Checks.SCHEMA;
+
+    /** Per group of runs that differ only by seed: median and bootstrap interval of each per-run rate. */
+    public static final StructType SUMMARIES = new StructType(new StructField[] {
+        req("experiment", DataTypes.StringType),
+        req("group_key", DataTypes.StringType),
+        req("metric", DataTypes.StringType),
+        req("kind", DataTypes.StringType),
+        f("eps", DataTypes.DoubleType),
+        req("n_runs", DataTypes.IntegerType),
+        req("n_values", DataTypes.IntegerType),
+        f("median", DataTypes.DoubleType),
+        f("ci_low", DataTypes.DoubleType),
+        f("ci_high", DataTypes.DoubleType),
+        f("min", DataTypes.DoubleType),
+        f("max", DataTypes.DoubleType),
     });
 }

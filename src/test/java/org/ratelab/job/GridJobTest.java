@@ -36,7 +36,27 @@ import org.ratelab.table.OutputDir;
 class GridJobTest {
     /** The spec: SMALL plus an optimizer whose step size makes GD diverge. */
     static final String SPEC = TestSpecs.SMALL.replace("  - {name: sgd, lr: 0.5, batch_size: 8}\n",
-            "  - {name: sgd, lr: 0.5, batch_size: 8}\n  - {name: gd, lr: 400.0}\n");
+            "  - {name: sgd, lr: 0.5, batch_size: 8}\n  - {name: gd, lr: 400.0}\n") + """
+            fits: {eps: [0.1, 0.01], bootstrap: 300}
+            checks:
+              - name: lazy-width-law
+                description: NTK scaling moves weights O(1/sqrt(m))
+                law: {metric: rel_change, axis: model.width}
+                where: {optimizer.name: gd, optimizer.lr: 1.0}
+                expect: {min: -0.75, max: -0.25}
+              - name: deliberately-wrong
+                law: {metric: rel_change, axis: model.width}
+                where: {optimizer.name: gd, optimizer.lr: 1.0}
+                expect: {value: 0.5, tolerance: 0.1}
+              - name: large-steps-diverge
+                fraction: {status: diverged}
+                where: {optimizer.lr: 400.0}
+                expect: {min: 0.95}
+              - name: sgd-noise-floor-bounded
+                rate: {metric: loss, kind: noise_floor}
+                where: {optimizer.name: sgd}
+                expect: {at_most: 1.0}
+            """;
     static final int RUNS = 12;
 
     @TempDir static Path dir;
@@ -75,6 +95,8 @@ class GridJobTest {
         assertTrue(Arrays.asList(table(out, "curves").columns()).containsAll(CURVES_COLUMNS));
         assertTrue(Arrays.asList(table(out, "rates").columns()).containsAll(RATES_COLUMNS));
         assertTrue(Arrays.asList(table(out, "laws").columns()).containsAll(LAWS_COLUMNS));
+        assertTrue(Arrays.asList(table(out, "laws").columns()).containsAll(List.of("axis", "exponent_ci_low",
+                "exponent_ci_high")));
         assertEquals(RUNS, runs.count());
         assertEquals(RUNS, runs.select("run_id").distinct().count());
         Set<String> planned = new TreeSet<>();
@@ -116,24 +138,51 @@ class GridJobTest {
         long sane = spark.sql("SELECT count(*) FROM e2e_runs2 WHERE lr <> 400.0 AND final_loss < initial_loss")
                 .first().getLong(0);
         assertEquals(8, sane);
-        // rates: three rows per run; laws: the groups of the three optimizer entries
-        assertEquals(3L * RUNS, table(out, "rates").count());
-        List<Row> laws = table(out, "laws").where("metric = 'rel_change'").orderBy("group_key").collectAsList();
+        // rates per run: loss/linear, power of loss, grad_norm_sq and test_loss, two kinds per eps (2 eps),
+        // and the noise floor of the 4 stochastic runs
+        assertEquals((4L + 2 * 2) * RUNS + 4, table(out, "rates").count());
+        // laws against width: the groups of the three optimizer entries, one point per seed and width
+        List<Row> laws = table(out, "laws").where("metric = 'rel_change' AND axis = 'model.width'")
+                .orderBy("group_key").collectAsList();
         assertEquals(List.of("optimizer.name=gd,optimizer.lr=1.0", "optimizer.name=gd,optimizer.lr=400.0",
                 "optimizer.name=sgd,optimizer.lr=0.5,optimizer.batch_size=8"),
                 laws.stream().map(r -> r.getString(1)).toList());
         for (Row r : laws) assertEquals(4L, r.getLong(r.fieldIndex("n_points")));
+        // summaries: each group of seeds has 2 runs
+        assertEquals(0, table(out, "summaries").where("n_runs <> 2").count());
     }
 
-    /** Identical runs and curves for 1 and 7 partitions here, and for local[1] in another JVM via the CLI. */
+    @Test
+    void checksYieldVerdictsAndAWrongPredictionFails() {
+        List<Row> checks = table(out, "checks").orderBy("check").collectAsList();
+        assertEquals(List.of("deliberately-wrong", "large-steps-diverge", "lazy-width-law", "sgd-noise-floor-bounded"),
+                checks.stream().map(r -> r.getString(r.fieldIndex("check"))).toList());
+        Row wrong = checks.get(0);
+        Row diverge = checks.get(1);
+        Row lazy = checks.get(2);
+        assertFalse(wrong.getBoolean(wrong.fieldIndex("passed")));
+        assertTrue(lazy.getBoolean(lazy.fieldIndex("passed")), lazy.toString());
+        assertEquals(lazy.getDouble(lazy.fieldIndex("observed")), wrong.getDouble(wrong.fieldIndex("observed")));
+        double lo = lazy.getDouble(lazy.fieldIndex("ci_low"));
+        double hi = lazy.getDouble(lazy.fieldIndex("ci_high"));
+        double obs = lazy.getDouble(lazy.fieldIndex("observed"));
+        assertTrue(lo <= obs && obs <= hi, lo + " " + obs + " " + hi);
+        assertEquals(1.0, diverge.getDouble(diverge.fieldIndex("observed")));
+        assertTrue(diverge.getBoolean(diverge.fieldIndex("passed")));
+        assertEquals(4L, diverge.getLong(diverge.fieldIndex("n_runs")));
+        java.io.StringWriter text = new java.io.StringWriter();
+        assertEquals(1, ChecksCommand.print(checks, new java.io.PrintWriter(text)), "a failed check exits 1");
+        assertTrue(text.toString().contains("FAIL  deliberately-wrong"), text.toString());
+        assertTrue(text.toString().contains("3 passed, 1 failed"), text.toString());
+        assertEquals(0, ChecksCommand.print(checks.subList(1, 4), new java.io.PrintWriter(new java.io.StringWriter())));
+    }
+
+    /** Identical tables for 1 partition here (3 above), and for local[1] in another JVM via the CLI. */
     @Test
     void resultsDoNotDependOnPartitionsOrCores() throws Exception {
         OutputDir one = OutputDir.of(dir.resolve("p1").toString(), new Configuration());
         one.create("{}");
         GridJob.execute(spark, plan, one, 1);
-        OutputDir seven = OutputDir.of(dir.resolve("p7").toString(), new Configuration());
-        seven.create("{}");
-        GridJob.execute(spark, plan, seven, 7);
 
         Path cliOut = dir.resolve("cli1");
         Process p = cliProcess("run", spec.toString(), "--out", cliOut.toString(), "--master", "local[1]");
@@ -143,7 +192,7 @@ class GridJobTest {
         OutputDir local1 = OutputDir.of(cliOut.toString(), new Configuration());
         assertTrue(local1.isRatelabDir());
 
-        for (OutputDir other : List.of(one, seven, local1)) {
+        for (OutputDir other : List.of(one, local1)) {
             assertEquals(rows(out, "runs"), rows(other, "runs"), "runs differ for " + other.uri());
             assertEquals(rows(out, "curves"), rows(other, "curves"), "curves differ for " + other.uri());
             assertEquals(rows(out, "rates"), rows(other, "rates"), "rates differ for " + other.uri());

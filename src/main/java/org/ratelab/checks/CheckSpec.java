@@ -1,0 +1,154 @@
+package org.ratelab.checks;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ratelab.spec.Node;
+import org.ratelab.spec.SpecException;
+
+/**
+ * A declared check (an entry of the spec's {@code checks:} list): which number to observe over which runs,
+ * and what the theory predicts for it.
+ *
+ * <p>Observed quantity, one of:
+ * <ul>
+ *   <li>{@code law: {metric, axis}}: the exponent of a scaling law over the selected runs (one row per group
+ *       of the other axes), with its bootstrap interval over seeds;</li>
+ *   <li>{@code rate: {metric, kind, eps}}: the median over the selected runs of a per-run rate, with its
+ *       bootstrap interval;</li>
+ *   <li>{@code fraction: {status}}: the fraction of the selected runs that ended with that status;</li>
+ *   <li>{@code compare: {left, right}}: the difference left − right of two law exponents or two rate
+ *       medians, each side a mapping with its own {@code law} or {@code rate} and {@code where}.</li>
+ * </ul>
+ * {@code where:} selects runs by dotted paths of their resolved configuration (e.g. {@code model.width},
+ * {@code optimizer.schedule.q}), or {@code status}; a value or a list of allowed values.
+ * {@code expect:} {@code {min, max}}, {@code {value, tolerance}}, {@code {at_most}} (observed ≤ an upper
+ * bound; the detail shows how loose it is), or {@code {at_least}}.
+ */
+public record CheckSpec(String name, String description, String observe, Map<String, Object> target,
+                        Map<String, Object> where, CheckSpec left, CheckSpec right, Expect expect)
+        implements Serializable {
+
+    /** The prediction an observed value is held against. */
+    public record Expect(double min, double max, String form, double predicted) implements Serializable {
+        public boolean holds(double observed) {
+            return !Double.isNaN(observed) && observed >= min && observed <= max;
+        }
+
+        public String text() {
+            return switch (form) {
+                case "range" -> "in [" + min + ", " + max + "]";
+                case "value" -> "= " + predicted + " ± " + (max - predicted);
+                case "at_most" -> "<= " + max + " (upper bound)";
+                default -> ">= " + min + " (lower bound)";
+            };
+        }
+    }
+
+    static final List<String> OBSERVE = List.of("law", "rate", "fraction", "compare");
+    public static final List<String> RATE_KINDS = List.of("linear", "power", "steps_to_eps", "oracle_calls_to_eps",
+            "noise_floor");
+
+    @SuppressWarnings("unchecked")
+    public static List<CheckSpec> parseAll(Object section) {
+        List<CheckSpec> out = new ArrayList<>();
+        if (section == null) return out;
+        if (!(section instanceof List<?> list)) {
+            throw new SpecException(null, "checks", "expected a list of checks, got " + Node.describe(section));
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String p = "checks[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> m)) {
+                throw new SpecException(null, p, "expected a mapping, got " + Node.describe(list.get(i)));
+            }
+            CheckSpec c = parse(new Node(p, (Map<String, Object>) m), true);
+            if (!names.add(c.name())) throw new SpecException(null, p + ".name", "duplicate check name " + c.name());
+            out.add(c);
+        }
+        return out;
+    }
+
+    static CheckSpec parse(Node n, boolean top) {
+        String name = top ? n.str("name", null) : n.path();
+        String description = top ? n.str("description", "") : "";
+        String observe = null;
+        for (String o : OBSERVE) {
+            if (n.has(o)) {
+                if (observe != null) {
+                    throw n.error(o, "give one of law, rate, fraction, compare; got " + observe + " too");
+                }
+                observe = o;
+            }
+        }
+        if (observe == null || (!top && (observe.equals("compare") || observe.equals("fraction")))) {
+            throw n.error(null, top ? "a check needs one of law, rate, fraction or compare"
+                    : "each side of a compare needs law or rate");
+        }
+        Map<String, Object> target = new LinkedHashMap<>();
+        CheckSpec left = null;
+        CheckSpec right = null;
+        if (observe.equals("compare")) {
+            Node c = n.child("compare");
+            left = parse(c.child("left"), false);
+            right = parse(c.child("right"), false);
+            c.done();
+        } else {
+            Node t = n.child(observe);
+            switch (observe) {
+                case "law" -> {
+                    target.put("metric", t.str("metric", null));
+                    target.put("axis", t.str("axis", "model.width"));
+                }
+                case "rate" -> {
+                    target.put("metric", t.str("metric", "loss"));
+                    target.put("kind", t.choice("kind", null, RATE_KINDS));
+                    if (t.has("eps")) target.put("eps", t.positive("eps", Double.NaN));
+                }
+                default -> target.put("status", t.choice("status", null,
+                        List.of("converged", "max_steps", "diverged", "failed")));
+            }
+            t.done();
+        }
+        Map<String, Object> where = new LinkedHashMap<>();
+        Node w = n.child("where");
+        for (String k : w.keys()) {
+            Object v = w.raw(k);
+            if (v instanceof Map<?, ?> || v == null) throw w.error(k, "expected a value or a list of values");
+            where.put(k, v);
+        }
+        Expect expect = top ? expect(n.child("expect"), observe) : null;
+        n.done();
+        return new CheckSpec(name, description, observe, target, where, left, right, expect);
+    }
+
+    static Expect expect(Node e, String observe) {
+        Expect x;
+        if (e.has("min") || e.has("max")) {
+            double lo = e.dbl("min", Double.NEGATIVE_INFINITY);
+            double hi = e.dbl("max", Double.POSITIVE_INFINITY);
+            if (lo > hi) throw e.error("max", "must be >= min (" + lo + "), got " + hi);
+            x = new Expect(lo, hi, "range",
+                    Double.isInfinite(lo) ? hi : Double.isInfinite(hi) ? lo : (lo + hi) / 2);
+        } else if (e.has("value")) {
+            double v = e.dbl("value", Double.NaN);
+            double tol = e.nonNegative("tolerance", Double.NaN);
+            x = new Expect(v - tol, v + tol, "value", v);
+        } else if (e.has("at_most")) {
+            double v = e.dbl("at_most", Double.NaN);
+            x = new Expect(Double.NEGATIVE_INFINITY, v, "at_most", v);
+        } else if (e.has("at_least")) {
+            double v = e.dbl("at_least", Double.NaN);
+            x = new Expect(v, Double.POSITIVE_INFINITY, "at_least", v);
+        } else {
+            throw e.error(null, "is required: {min, max}, {value, tolerance}, {at_most} or {at_least}");
+        }
+        e.done();
+        if (observe.equals("fraction") && (x.min() > 1 || x.max() < 0)) {
+            throw e.error(null, "a fraction lies in [0, 1]");
+        }
+        return x;
+    }
+}

@@ -1,0 +1,229 @@
+package org.ratelab.checks;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.ratelab.fits.Bootstrap;
+import org.ratelab.fits.FitSpec;
+import org.ratelab.grid.Plan;
+import org.ratelab.laws.ScalingLaws;
+import org.ratelab.spec.SpecException;
+
+/**
+ * Evaluates declared checks over the runs and rates tables and yields the checks table: one row per check
+ * (one per group for a law over several groups). Selection and aggregation run in Spark; only the observed
+ * numbers of the selected runs reach the driver.
+ */
+public final class Checks {
+    private Checks() {}
+
+    public static final StructType SCHEMA = new StructType(new StructField[] {
+        DataTypes.createStructField("experiment", DataTypes.StringType, false),
+        DataTypes.createStructField("check", DataTypes.StringType, false),
+        DataTypes.createStructField("predicted", DataTypes.DoubleType, true),
+        DataTypes.createStructField("observed", DataTypes.DoubleType, true),
+        DataTypes.createStructField("ci_low", DataTypes.DoubleType, true),
+        DataTypes.createStructField("ci_high", DataTypes.DoubleType, true),
+        DataTypes.createStructField("passed", DataTypes.BooleanType, false),
+        DataTypes.createStructField("detail", DataTypes.StringType, false),
+        DataTypes.createStructField("expect", DataTypes.StringType, false),
+        DataTypes.createStructField("n_runs", DataTypes.LongType, false),
+        DataTypes.createStructField("description", DataTypes.StringType, false),
+    });
+
+    /** An observed number with its interval and what it was computed from. */
+    record Obs(String label, double value, double lo, double hi, long runs, String detail) {
+    }
+
+    /** Rejects checks that name configuration keys or axes the runs do not have (at plan time). */
+    @SuppressWarnings("unchecked")
+    public static void validate(List<CheckSpec> checks, Plan plan) {
+        if (checks.isEmpty() || plan.runs().isEmpty()) return;
+        Map<String, Object> config;
+        try {
+            config = new ObjectMapper().readValue(plan.runs().get(0).configJson(), Map.class);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        for (int i = 0; i < checks.size(); i++) validate(checks.get(i), "checks[" + i + "]", config, plan);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void validate(CheckSpec c, String p, Map<String, Object> config, Plan plan) {
+        for (String k : c.where().keySet()) {
+            if (k.equals("status")) continue;
+            Object cur = config;
+            for (String part : k.split("\\.")) cur = cur instanceof Map<?, ?> m ? ((Map<String, Object>) m).get(part) : null;
+            if (cur == null || cur instanceof Map<?, ?>) {
+                throw new SpecException(plan.spec().file(), p + ".where." + k,
+                        "no such setting in the runs' configuration (see runs.config_json)");
+            }
+        }
+        if (c.observe().equals("law") && !plan.axisNames().contains((String) c.target().get("axis"))) {
+            throw new SpecException(plan.spec().file(), p + ".law.axis", "'" + c.target().get("axis")
+                    + "' is not an axis of this grid; axes: " + String.join(", ", plan.axisNames()));
+        }
+        if (c.left() != null) validate(c.left(), p + ".compare.left", config, plan);
+        if (c.right() != null) validate(c.right(), p + ".compare.right", config, plan);
+    }
+
+    public static Dataset<Row> compute(SparkSession spark, String experiment, List<CheckSpec> checks,
+                                       Dataset<Row> runs, Dataset<Row> rates, FitSpec fit) {
+        List<Row> rows = new ArrayList<>();
+        for (CheckSpec c : checks) {
+            if (c.observe().equals("compare")) {
+                List<Obs> l = observe(c.left(), runs, rates, fit);
+                List<Obs> r = observe(c.right(), runs, rates, fit);
+                Obs a = l.get(0);
+                Obs b = r.get(0);
+                double diff = a.value() - b.value();
+                String detail = "left " + fmt(a.value()) + " (" + a.detail() + ") minus right " + fmt(b.value())
+                        + " (" + b.detail() + ")" + (l.size() > 1 || r.size() > 1 ? "; first group of several" : "");
+                rows.add(row(experiment, c.name(), c, diff, a.lo() - b.hi(), a.hi() - b.lo(), a.runs() + b.runs(),
+                        detail));
+                continue;
+            }
+            List<Obs> obs = observe(c, runs, rates, fit);
+            for (Obs o : obs) {
+                String name = obs.size() > 1 ? c.name() + " [" + o.label() + "]" : c.name();
+                rows.add(row(experiment, name, c, o.value(), o.lo(), o.hi(), o.runs(), o.detail()));
+            }
+        }
+        return spark.createDataFrame(rows, SCHEMA);
+    }
+
+    private static Row row(String experiment, String name, CheckSpec c, double observed, double lo, double hi,
+                           long runs, String detail) {
+        CheckSpec.Expect e = c.expect();
+        boolean passed = e.holds(observed);
+        String slack = "";
+        if (e.form().equals("at_most") && !Double.isNaN(observed)) {
+            slack = "; bound exceeds observed by " + fmt(e.max() - observed);
+        }
+        return RowFactory.create(experiment, name, e.predicted(), nan(observed), nan(lo), nan(hi), passed,
+                detail + slack, e.text(), runs, c.description());
+    }
+
+    static List<Obs> observe(CheckSpec c, Dataset<Row> runs, Dataset<Row> rates, FitSpec fit) {
+        Dataset<Row> sel = runs.where(where(c.where()));
+        long n = sel.count();
+        String scope = describe(c.where()) + n + " runs";
+        switch (c.observe()) {
+            case "fraction" -> {
+                String status = (String) c.target().get("status");
+                long k = sel.where(col("status").equalTo(status)).count();
+                double p = n == 0 ? Double.NaN : (double) k / n;
+                double[] ci = wilson(k, n);
+                return List.of(new Obs("", p, ci[0], ci[1], n, k + " of " + scope + " " + status));
+            }
+            case "rate" -> {
+                Dataset<Row> r = rateRows(c, rates, sel);
+                List<Double> vals = new ArrayList<>();
+                for (Row row : r.select("value").collectAsList()) {
+                    if (!row.isNullAt(0) && Double.isFinite(row.getDouble(0))) vals.add(row.getDouble(0));
+                }
+                double[] v = vals.stream().mapToDouble(Double::doubleValue).toArray();
+                double[] ci = Bootstrap.medianInterval(v, fit.bootstrap(), fit.level(), Bootstrap.seedOf(c.name()));
+                String what = c.target().get("metric") + "/" + c.target().get("kind")
+                        + (c.target().containsKey("eps") ? " at eps " + c.target().get("eps") : "");
+                return List.of(new Obs("", Bootstrap.median(v), ci[0], ci[1], n, "median " + what + " over "
+                        + v.length + " of " + scope));
+            }
+            default -> {
+                String metric = (String) c.target().get("metric");
+                String axis = (String) c.target().get("axis");
+                Dataset<Row> selRates = rates.join(sel.select("run_id"), "run_id");
+                List<Row> laws = ScalingLaws.compute(sel, selRates, fit)
+                        .where(col("metric").equalTo(metric).and(col("axis").equalTo(axis)))
+                        .orderBy("group_key").collectAsList();
+                if (laws.isEmpty()) {
+                    return List.of(new Obs("", Double.NaN, Double.NaN, Double.NaN, n, "no law of " + metric
+                            + " against " + axis + " among " + scope + " (needs two positive values at two "
+                            + "values of the axis)"));
+                }
+                List<Obs> out = new ArrayList<>();
+                for (Row l : laws) {
+                    String g = l.getString(l.fieldIndex("group_key"));
+                    out.add(new Obs(g, l.getDouble(l.fieldIndex("exponent")), val(l, "exponent_ci_low"),
+                            val(l, "exponent_ci_high"), l.getLong(l.fieldIndex("n_points")),
+                            "exponent of " + metric + " against " + axis + (g.isEmpty() ? "" : " for " + g)
+                                    + ", r2 " + fmt(val(l, "r2")) + ", " + l.getInt(l.fieldIndex("n_seeds"))
+                                    + " seeds, " + l.getInt(l.fieldIndex("n_values")) + " values"));
+                }
+                return out;
+            }
+        }
+    }
+
+    static Dataset<Row> rateRows(CheckSpec c, Dataset<Row> rates, Dataset<Row> sel) {
+        Column cond = col("metric").equalTo(c.target().get("metric")).and(col("kind").equalTo(c.target().get("kind")));
+        if (c.target().containsKey("eps")) {
+            double eps = (Double) c.target().get("eps");
+            cond = cond.and(functions.abs(col("eps").minus(eps)).leq(1e-12 * eps));
+        }
+        return rates.where(cond).join(sel.select("run_id"), "run_id");
+    }
+
+    /** A run filter from a {@code where:} mapping over config paths and status. */
+    static Column where(Map<String, Object> where) {
+        Column all = lit(true);
+        for (Map.Entry<String, Object> e : where.entrySet()) {
+            Column field = e.getKey().equals("status") ? col("status")
+                    : functions.get_json_object(col("config_json"), "$." + e.getKey());
+            List<?> vals = e.getValue() instanceof List<?> l ? l : List.of(e.getValue());
+            Column any = lit(false);
+            for (Object v : vals) {
+                any = any.or(v instanceof Number num ? field.cast("double").equalTo(num.doubleValue())
+                        : field.equalTo(String.valueOf(v)));
+            }
+            all = all.and(any);
+        }
+        return all;
+    }
+
+    private static String describe(Map<String, Object> where) {
+        if (where.isEmpty()) return "";
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Object> e : where.entrySet()) {
+            b.append(e.getKey()).append('=').append(e.getValue()).append(' ');
+        }
+        return b.append(": ").toString();
+    }
+
+    /** Wilson score interval (95%) for k successes in n trials. */
+    static double[] wilson(long k, long n) {
+        if (n == 0) return new double[] {Double.NaN, Double.NaN};
+        double z = 1.959963984540054;
+        double p = (double) k / n;
+        double den = 1 + z * z / n;
+        double mid = (p + z * z / (2.0 * n)) / den;
+        double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / den;
+        return new double[] {Math.max(0, mid - half), Math.min(1, mid + half)};
+    }
+
+    private static double val(Row r, String f) {
+        int i = r.fieldIndex(f);
+        return r.isNullAt(i) ? Double.NaN : ((Number) r.get(i)).doubleValue();
+    }
+
+    private static Double nan(double d) {
+        return Double.isNaN(d) ? null : d;
+    }
+
+    static String fmt(double d) {
+        return Double.isNaN(d) ? "n/a" : String.format("%.4g", d);
+    }
+}

@@ -1,0 +1,105 @@
+package org.ratelab.fits;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Percentile bootstrap (Efron 1979) for intervals over seeds: the median of a sample, and the slope of a
+ * log–log fit whose points are grouped by seed (a resample draws whole seeds, with replacement). Resamples
+ * use a generator seeded from the group, so intervals are reproducible.
+ */
+public final class Bootstrap {
+    private Bootstrap() {}
+
+    /** Median of the values (NaN for none). */
+    public static double median(double[] v) {
+        if (v.length == 0) return Double.NaN;
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+
+    /** [low, high] percentile interval of the median; NaNs for fewer than two values. */
+    public static double[] medianInterval(double[] v, int resamples, double level, long seed) {
+        if (v.length < 2) return new double[] {Double.NaN, Double.NaN};
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] stats = new double[resamples];
+        double[] draw = new double[v.length];
+        for (int b = 0; b < resamples; b++) {
+            for (int i = 0; i < v.length; i++) draw[i] = v[rng.nextInt(v.length)];
+            stats[b] = median(draw);
+        }
+        return percentiles(stats, level);
+    }
+
+    /**
+     * Least-squares slope of y on x over the points of the chosen groups (a group may be drawn several times).
+     * Returns {slope, intercept, r2}; NaN slope when x does not vary.
+     */
+    public static double[] fit(double[][] xs, double[][] ys, int[] groups) {
+        double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+        long k = 0;
+        for (int g : groups) {
+            for (int i = 0; i < xs[g].length; i++) {
+                double x = xs[g][i];
+                double y = ys[g][i];
+                sx += x;
+                sy += y;
+                sxx += x * x;
+                sxy += x * y;
+                syy += y * y;
+                k++;
+            }
+        }
+        double vx = sxx - sx * sx / k;
+        double vy = syy - sy * sy / k;
+        double cxy = sxy - sx * sy / k;
+        if (k < 2 || vx <= 1e-12 * Math.max(1, sxx)) return new double[] {Double.NaN, Double.NaN, Double.NaN};
+        double slope = cxy / vx;
+        double intercept = (sy - slope * sx) / k;
+        double r2 = vy <= 0 ? 1.0 : Math.max(0, Math.min(1, cxy * cxy / (vx * vy)));
+        return new double[] {slope, intercept, r2};
+    }
+
+    /** Percentile interval of the slope, resampling whole groups; NaNs for fewer than two groups. */
+    public static double[] slopeInterval(double[][] xs, double[][] ys, int resamples, double level, long seed) {
+        int g = xs.length;
+        if (g < 2) return new double[] {Double.NaN, Double.NaN};
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] stats = new double[resamples];
+        int[] pick = new int[g];
+        int used = 0;
+        for (int b = 0; b < resamples; b++) {
+            for (int i = 0; i < g; i++) pick[i] = rng.nextInt(g);
+            double s = fit(xs, ys, pick)[0];
+            if (!Double.isNaN(s)) stats[used++] = s;
+        }
+        if (used < resamples / 2) return new double[] {Double.NaN, Double.NaN};
+        return percentiles(Arrays.copyOf(stats, used), level);
+    }
+
+    static double[] percentiles(double[] stats, double level) {
+        Arrays.sort(stats);
+        double a = (1 - level) / 2;
+        return new double[] {quantile(stats, a), quantile(stats, 1 - a)};
+    }
+
+    /** Linear-interpolation quantile of sorted values. */
+    static double quantile(double[] sorted, double p) {
+        double pos = p * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /** A stable 64-bit seed from a text key (for per-group resampling streams). */
+    public static long seedOf(String key) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < key.length(); i++) {
+            h ^= key.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}

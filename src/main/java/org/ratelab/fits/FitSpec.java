@@ -1,0 +1,57 @@
+package org.ratelab.fits;
+
+import java.io.Serializable;
+import java.util.Map;
+import org.ratelab.spec.Node;
+
+/**
+ * How curves are turned into numbers (the spec's {@code fits:} section).
+ *
+ * @param eps            thresholds of F − F* for {@code steps_to_eps} and {@code oracle_calls_to_eps}
+ * @param linearMinR2    r² a log-linear window needs to count as a linear rate
+ * @param powerMinR2     r² a log–log window needs to count as a power law
+ * @param powerFrom      first step of the power-law window (0: detected)
+ * @param powerTo        last step of the power-law window (0: detected)
+ * @param tailFraction   the stationary tail of a stochastic run: this fraction of its recorded steps, last
+ * @param bootstrap      bootstrap resamples for intervals over seeds
+ * @param level          confidence level of the intervals
+ */
+public record FitSpec(double[] eps, double linearMinR2, double powerMinR2, long powerFrom, long powerTo,
+                      double tailFraction, int bootstrap, double level) implements Serializable {
+    public static final FitSpec DEFAULT = new FitSpec(new double[] {1e-2, 1e-4, 1e-6, 1e-8}, 0.999, 0.99, 0, 0,
+            0.25, 1000, 0.95);
+
+    @SuppressWarnings("unchecked")
+    public static FitSpec parse(Object section) {
+        if (section == null) return DEFAULT;
+        if (!(section instanceof Map<?, ?>)) throw new Node("fits", Map.of()).error(null, "expected a mapping");
+        Node n = new Node("fits", (Map<String, Object>) section);
+        double[] eps = n.doubles("eps", DEFAULT.eps);
+        for (double e : eps) n.checkRange("eps", e, 0, Double.MAX_VALUE, true);
+        FitSpec f = new FitSpec(eps,
+                n.dbl("linear_min_r2", DEFAULT.linearMinR2, 0, 1, true),
+                n.dbl("power_min_r2", DEFAULT.powerMinR2, 0, 1, true),
+                n.lng("power_from", 0, 0, Long.MAX_VALUE),
+                n.lng("power_to", 0, 0, Long.MAX_VALUE),
+                n.dbl("tail_fraction", DEFAULT.tailFraction, 0, 1, true),
+                n.integer("bootstrap", DEFAULT.bootstrap, 10, 1_000_000),
+                n.dbl("level", DEFAULT.level, 0.5, 0.999, false));
+        if (f.powerTo > 0 && f.powerTo <= f.powerFrom) {
+            throw n.error("power_to", "must be > power_from (" + f.powerFrom + "), got " + f.powerTo);
+        }
+        n.done();
+        return f;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FitSpec f && java.util.Arrays.equals(eps, f.eps) && linearMinR2 == f.linearMinR2
+                && powerMinR2 == f.powerMinR2 && powerFrom == f.powerFrom && powerTo == f.powerTo
+                && tailFraction == f.tailFraction && bootstrap == f.bootstrap && level == f.level;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(eps) * 31 + Long.hashCode(powerFrom) * 7 + bootstrap;
+    }
+}

@@ -1,0 +1,165 @@
+package org.ratelab.laws;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.ratelab.fits.Bootstrap;
+import org.ratelab.fits.FitSpec;
+import org.ratelab.table.Schemas;
+
+/**
+ * The laws table: y ≈ prefactor · x^exponent fitted by least squares on log y against log x, for every
+ * numeric grid axis x (width, n, batch size, κ, output scale, temperature, …; not {@code seed}) and every
+ * metric y, per group of runs sharing all other axes. Each seed's runs are points; the exponent's interval
+ * is a percentile bootstrap over seeds (whole seeds resampled). Computed by Spark: points are emitted per run
+ * and fitted per group on the executors.
+ *
+ * <p>Metrics: the run summaries {@code final_loss}, {@code steps_to_threshold} (converged runs),
+ * {@code rel_change}, {@code dist_init}, and every per-run rate as {@code metric.kind} (with
+ * {@code @eps} for thresholds), e.g. {@code loss.steps_to_eps@1.0E-8}, plus {@code loss.linear_gap} = 1 − ρ̂.
+ * Only positive finite values count; a law needs two distinct values of its axis.
+ */
+public final class ScalingLaws {
+    private ScalingLaws() {}
+
+    public static final List<String> RUN_METRICS = List.of("final_loss", "steps_to_threshold", "rel_change",
+            "dist_init");
+    static final StructType POINTS = new StructType()
+            .add("key", DataTypes.StringType).add("experiment", DataTypes.StringType)
+            .add("axis", DataTypes.StringType).add("group_key", DataTypes.StringType)
+            .add("metric", DataTypes.StringType).add("x", DataTypes.DoubleType)
+            .add("y", DataTypes.DoubleType).add("seed", DataTypes.LongType);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The name a per-run rate has as a law metric. */
+    public static String rateMetric(String metric, String kind, Double eps) {
+        return metric + "." + kind + (eps == null ? "" : "@" + eps);
+    }
+
+    public static Dataset<Row> compute(Dataset<Row> runs, Dataset<Row> rates, FitSpec spec) {
+        Dataset<Row> perRun = rates.where(col("value").isNotNull())
+                .groupBy("run_id")
+                .agg(functions.collect_list(functions.struct(col("metric"), col("kind"), col("eps"), col("value")))
+                        .as("rates"));
+        List<String> cols = new ArrayList<>(List.of("experiment", "axes_json", "seed"));
+        cols.addAll(RUN_METRICS);
+        List<org.apache.spark.sql.Column> sel = new ArrayList<>();
+        for (String c : cols) sel.add(col("r." + c).as(c));
+        sel.add(col("p.rates").as("rates"));
+        Dataset<Row> joined = runs.as("r").join(perRun.as("p"), col("r.run_id").equalTo(col("p.run_id")), "left")
+                .select(sel.toArray(new org.apache.spark.sql.Column[0]));
+        Dataset<Row> points = joined.flatMap((FlatMapFunction<Row, Row>) ScalingLaws::points,
+                Encoders.row(POINTS));
+        return points.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+                .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (k, it) -> fit(k, it, spec),
+                        Encoders.row(Schemas.LAWS));
+    }
+
+    static Iterator<Row> points(Row r) throws Exception {
+        String experiment = r.getString(0);
+        Map<String, String> axes = JSON.readValue(r.getString(1), new TypeReference<LinkedHashMap<String, String>>() {});
+        long seed = r.getLong(2);
+        Map<String, Double> y = new TreeMap<>();
+        for (int i = 0; i < RUN_METRICS.size(); i++) {
+            Object v = r.get(3 + i);
+            if (v != null) y.put(RUN_METRICS.get(i), ((Number) v).doubleValue());
+        }
+        int ratesIdx = 3 + RUN_METRICS.size();
+        if (!r.isNullAt(ratesIdx)) {
+            for (Row rate : r.<Row>getList(ratesIdx)) {
+                Double eps = rate.isNullAt(2) ? null : rate.getDouble(2);
+                double v = rate.getDouble(3);
+                y.put(rateMetric(rate.getString(0), rate.getString(1), eps), v);
+                if (rate.getString(1).equals("linear")) y.put(rate.getString(0) + ".linear_gap", 1.0 - v);
+            }
+        }
+        List<Row> out = new ArrayList<>();
+        for (Map.Entry<String, String> axis : axes.entrySet()) {
+            if (axis.getKey().equals("seed")) continue;
+            double x;
+            try {
+                x = Double.parseDouble(axis.getValue());
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (!(x > 0) || Double.isInfinite(x)) continue;
+            String group = groupKey(axes, axis.getKey());
+            for (Map.Entry<String, Double> m : y.entrySet()) {
+                double v = m.getValue();
+                if (!(v > 0) || Double.isInfinite(v)) continue;
+                String key = experiment + "\u0000" + axis.getKey() + "\u0000" + group + "\u0000" + m.getKey();
+                out.add(RowFactory.create(key, experiment, axis.getKey(), group, m.getKey(), x, v, seed));
+            }
+        }
+        return out.iterator();
+    }
+
+    /** The axes other than {@code axis} and {@code seed}, as {@code k=v,...} in axis order. */
+    public static String groupKey(Map<String, String> axes, String axis) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, String> e : axes.entrySet()) {
+            if (e.getKey().equals(axis) || e.getKey().equals("seed")) continue;
+            if (b.length() > 0) b.append(',');
+            b.append(e.getKey()).append('=').append(e.getValue());
+        }
+        return b.toString();
+    }
+
+    static Iterator<Row> fit(String key, Iterator<Row> it, FitSpec spec) {
+        Map<Long, List<double[]>> bySeed = new TreeMap<>();
+        TreeSet<Double> xs = new TreeSet<>();
+        Row first = null;
+        long n = 0;
+        while (it.hasNext()) {
+            Row r = it.next();
+            if (first == null) first = r;
+            double lx = Math.log(r.getDouble(5));
+            double ly = Math.log(r.getDouble(6));
+            bySeed.computeIfAbsent(r.getLong(7), s -> new ArrayList<>()).add(new double[] {lx, ly});
+            xs.add(r.getDouble(5));
+            n++;
+        }
+        if (first == null || xs.size() < 2) return java.util.Collections.emptyIterator();
+        double[][] gx = new double[bySeed.size()][];
+        double[][] gy = new double[bySeed.size()][];
+        int g = 0;
+        for (List<double[]> pts : bySeed.values()) {
+            gx[g] = new double[pts.size()];
+            gy[g] = new double[pts.size()];
+            for (int i = 0; i < pts.size(); i++) {
+                gx[g][i] = pts.get(i)[0];
+                gy[g][i] = pts.get(i)[1];
+            }
+            g++;
+        }
+        int[] all = new int[g];
+        for (int i = 0; i < g; i++) all[i] = i;
+        double[] f = Bootstrap.fit(gx, gy, all);
+        double[] ci = Bootstrap.slopeInterval(gx, gy, spec.bootstrap(), spec.level(), Bootstrap.seedOf(key));
+        return List.of(RowFactory.create(first.getString(1), first.getString(3), first.getString(4),
+                nan(f[0]), nan(Math.exp(f[1])), nan(f[2]), n, first.getString(2), nan(ci[0]), nan(ci[1]),
+                g, xs.size(), xs.first(), xs.last())).iterator();
+    }
+
+    private static Double nan(double d) {
+        return Double.isNaN(d) ? null : d;
+    }
+}
