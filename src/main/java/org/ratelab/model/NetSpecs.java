@@ -1,0 +1,52 @@
+package org.ratelab.model;
+
+import java.util.List;
+import org.ratelab.spec.Node;
+
+/**
+ * Shared validation of the network specs ({@link TwoLayerSpec}, {@link MlpSpec}, {@link DeepLinearSpec}):
+ * invalid combinations are rejected at parse time with the key path and the reason.
+ */
+final class NetSpecs {
+    private NetSpecs() {}
+
+    static final List<String> PARAMETERIZATIONS = List.of("standard", "ntk", "meanfield");
+    static final List<String> INITS = List.of("gaussian", "antisymmetric", "chatterjee");
+    /** Activations meeting Chatterjee's hypotheses: C², σ(0) = 0, σ' &gt; 0 (An &amp; Lu, Thm A.1). */
+    static final List<String> CHATTERJEE_ACTIVATIONS = List.of("tanh", "identity");
+
+    static void check(Node n, int width, String activation, String parameterization, boolean bias, String init) {
+        if (init.equals("antisymmetric") && width % 2 != 0) {
+            throw n.error("width", "antisymmetric init pairs neurons, so width must be even, got " + width);
+        }
+        if (init.equals("chatterjee")) {
+            if (!CHATTERJEE_ACTIVATIONS.contains(activation)) {
+                throw n.error("activation", "init chatterjee needs a smooth strictly increasing activation with "
+                        + "σ(0) = 0 (one of " + String.join(", ", CHATTERJEE_ACTIVATIONS) + "), got " + activation);
+            }
+            if (!parameterization.equals("standard")) {
+                throw n.error("parameterization", "init chatterjee is stated for the standard parameterization, got "
+                        + parameterization);
+            }
+        }
+        if (n.has("sigma_b") && !bias) {
+            throw n.error("sigma_b", "is the bias multiplier and needs bias: true");
+        }
+        if (n.has("sigma_b") && parameterization.equals("standard")) {
+            throw n.error("sigma_b", "applies to the ntk and meanfield parameterizations (standard initializes "
+                    + "biases at 0 with multiplier 1)");
+        }
+    }
+
+    static double sigmaW(Node n) {
+        return n.positive("sigma_w", 1.0);
+    }
+
+    static double sigmaB(Node n) {
+        return n.nonNegative("sigma_b", 1.0);
+    }
+
+    static double initScale(Node n) {
+        return n.positive("init_scale", 1.0);
+    }
+}
