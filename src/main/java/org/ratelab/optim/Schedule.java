@@ -48,15 +48,14 @@ public record Schedule(String kind, double q, double n0, double decay, long ever
     public static Schedule parse(Node n) {
         if (n.keys().isEmpty()) return CONSTANT;
         String kind = n.choice("kind", "constant", KINDS);
-        Schedule s = new Schedule(
-                kind,
-                n.dbl("q", CONSTANT.q, 0.0, 1.0, true),
-                n.dbl("n0", CONSTANT.n0, 0.0, 1e12, true),
-                n.dbl("decay", CONSTANT.decay, 0.0, 1.0, true),
-                n.lng("every", CONSTANT.every, 0, Long.MAX_VALUE),
-                n.lng("warmup_steps", CONSTANT.warmupSteps, 0, Long.MAX_VALUE),
-                n.integer("base_batch", CONSTANT.baseBatch, 1, Integer.MAX_VALUE));
-        if (kind.equals("step_decay") && s.every < 1) throw n.error("every", "step_decay needs every >= 1");
+        double q = n.dbl("q", CONSTANT.q, 0.0, 1.0, true);
+        double n0 = n.dbl("n0", CONSTANT.n0, 0.0, 1e12, true);
+        double decay = n.dbl("decay", CONSTANT.decay, 0.0, 1.0, true);
+        long every = n.lng("every", CONSTANT.every, 0, Long.MAX_VALUE);
+        long warmup = n.lng("warmup_steps", CONSTANT.warmupSteps, 0, Long.MAX_VALUE);
+        int baseBatch = n.integer("base_batch", CONSTANT.baseBatch, 1, Integer.MAX_VALUE);
+        if (kind.equals("step_decay") && every < 1) throw n.error("every", "step_decay needs every >= 1, got " + every);
+        Schedule s = new Schedule(kind, q, n0, decay, every, warmup, baseBatch);
         n.done();
         return s;
     }
