@@ -51,6 +51,7 @@ final class Mlp implements Model {
     private final double sigmaW;
     private final double initScale;
     private final double lrScale;
+    private final boolean paired;   // antisymmetric init: readout summed pair by pair
     private final String[] names;
     // buffers (column-major d_l x rows)
     private final double[][] a;     // a[l], l = 1..depth-1 (a[0] is the input)
@@ -85,6 +86,7 @@ final class Mlp implements Model {
         this.init = init;
         this.sigmaW = sigmaW;
         this.initScale = initScale;
+        this.paired = init.equals("antisymmetric") && depth >= 2;
         widths = new int[depth + 1];
         widths[0] = data.d();
         for (int l = 1; l < depth; l++) widths[l] = width;
@@ -250,7 +252,11 @@ final class Mlp implements Model {
             int fo = widths[l];
             int fi = widths[l - 1];
             double[] z = l == depth ? out : a[l];
-            Blas.gemm(true, false, fo, rows, fi, wMul[l], theta, offW[l], fi, prev, 0, fi, 0.0, z, 0, fo);
+            if (l == depth && paired) {
+                pairedReadout(theta, prev, rows, fi);
+            } else {
+                Blas.gemm(true, false, fo, rows, fi, wMul[l], theta, offW[l], fi, prev, 0, fi, 0.0, z, 0, fo);
+            }
             boolean last = l == depth;
             for (int i = 0; i < rows; i++) {
                 int col = i * fo;
@@ -260,6 +266,25 @@ final class Mlp implements Model {
                 }
             }
             prev = z;
+        }
+    }
+
+    /**
+     * Readout of an antisymmetrically initialized network summed pair by pair, Σ_{j<m/2} (a_j σ_j + a_{j+m/2}
+     * σ_{j+m/2}), so that each pair, and hence h, is exactly 0 at initialization (a GEMM's blocked summation
+     * order would leave rounding residue of order 1e-17).
+     */
+    private void pairedReadout(double[] theta, double[] prev, int rows, int fi) {
+        int half = fi / 2;
+        int w = offW[depth];
+        for (int i = 0; i < rows; i++) {
+            int col = i * fi;
+            double s = 0;
+            for (int j = 0; j < half; j++) {
+                s += theta[w + j] * prev[col + j] + theta[w + j + half] * prev[col + j + half];
+            }
+            if ((fi & 1) == 1) s += theta[w + fi - 1] * prev[col + fi - 1];
+            out[i] = wMul[depth] * s;
         }
     }
 

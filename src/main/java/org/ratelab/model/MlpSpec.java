@@ -29,7 +29,7 @@ public record MlpSpec(int depth, int width, String activation, String parameteri
                 n.choice("init", "gaussian", NetSpecs.INITS),
                 n.choice("train_layers", "all", TRAIN_LAYERS),
                 NetSpecs.sigmaW(n),
-                NetSpecs.sigmaB(n),
+                NetSpecs.sigmaB(n, n.bool("bias", false), n.choice("parameterization", "standard", NetSpecs.PARAMETERIZATIONS)),
                 NetSpecs.initScale(n));
         NetSpecs.check(n, s.width, s.activation, s.parameterization, s.bias, s.init);
         return s;

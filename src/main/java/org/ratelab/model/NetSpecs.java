@@ -29,21 +29,25 @@ final class NetSpecs {
                         + parameterization);
             }
         }
-        if (n.has("sigma_b") && !bias) {
-            throw n.error("sigma_b", "is the bias multiplier and needs bias: true");
-        }
-        if (n.has("sigma_b") && parameterization.equals("standard")) {
-            throw n.error("sigma_b", "applies to the ntk and meanfield parameterizations (standard initializes "
-                    + "biases at 0 with multiplier 1)");
-        }
     }
 
     static double sigmaW(Node n) {
         return n.positive("sigma_w", 1.0);
     }
 
-    static double sigmaB(Node n) {
-        return n.nonNegative("sigma_b", 1.0);
+    /**
+     * σ_b, the bias multiplier of the ntk and meanfield parameterizations (default 1). Without biases, or under
+     * standard (biases start at 0 with multiplier 1), it does not apply: its canonical value is 0 and any other
+     * value is rejected.
+     */
+    static double sigmaB(Node n, boolean bias, String parameterization) {
+        boolean applies = bias && !parameterization.equals("standard");
+        double v = n.nonNegative("sigma_b", applies ? 1.0 : 0.0);
+        if (!applies && v != 0.0) {
+            throw n.error("sigma_b", bias ? "applies to the ntk and meanfield parameterizations (standard "
+                    + "initializes biases at 0 with multiplier 1)" : "is the bias multiplier and needs bias: true");
+        }
+        return v;
     }
 
     static double initScale(Node n) {

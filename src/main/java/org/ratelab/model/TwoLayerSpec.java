@@ -41,7 +41,7 @@ public record TwoLayerSpec(int width, String activation, String parameterization
                 n.choice("init", "gaussian", NetSpecs.INITS),
                 n.choice("train_layers", "both", TRAIN_LAYERS),
                 NetSpecs.sigmaW(n),
-                NetSpecs.sigmaB(n),
+                NetSpecs.sigmaB(n, n.bool("bias", false), n.choice("parameterization", "standard", NetSpecs.PARAMETERIZATIONS)),
                 NetSpecs.initScale(n));
         NetSpecs.check(n, s.width, s.activation, s.parameterization, s.bias, s.init);
         return s;
