@@ -32,7 +32,7 @@ public record DeepLinearSpec(int depth, int width, String parameterization, Stri
     @Override
     public Model instantiate(Dataset data) {
         return new Mlp(data, depth, width, "identity", parameterization, 1.0, false, 1.0, 0.0, init, initScale,
-                MlpSpec.trainable(depth, trainLayers), false);
+                MlpSpec.trainable(depth, trainLayers), false, "square");
     }
 
     @Override

@@ -30,12 +30,7 @@ final class LogisticRegression implements Model {
         this.data = data;
         this.n = data.n();
         this.d = data.d();
-        for (int i = 0; i < n; i++) {
-            if (data.y()[i] != 1.0 && data.y()[i] != -1.0) {
-                throw new IllegalArgumentException("logistic_regression needs labels ±1, got y[" + i + "]="
-                        + data.y()[i] + " (use a data kind with labels: sign or task: binary)");
-            }
-        }
+        Labels.requireSigns(data, "logistic_regression");
         this.batchX = new double[n * d];
         this.buf = new double[Math.max(n, data.nTest())];
         double[] ev = Spectra.covarianceEigenvalues(data);

@@ -10,7 +10,7 @@ import org.ratelab.linalg.Blas;
 /**
  * The per-run engine behind {@link TwoLayerSpec} and {@link MlpSpec}: a fully connected network of depth L,
  * z_l = s_l W_l a_{l−1} + t_l b_l, a_l = σ(z_l) (l &lt; L), h(x) = z_L, with square loss
- * F = (1/n) Σ (y_i − h(x_i))².
+ * F = (1/n) Σ (y_i − h(x_i))² or, for labels ±1, logistic loss F = (1/n) Σ log(1 + e^{−y_i h(x_i)}).
  *
  * <p>Multipliers s_l, t_l encode the parameterization: {@code standard} s = t = 1 with fan-in
  * initialization W ~ N(0, σ_w²/fan_in) and zero biases; {@code ntk} (Jacot, Gabriel &amp; Hongler 2018)
@@ -51,7 +51,8 @@ final class Mlp implements Model {
     private final double sigmaW;
     private final double initScale;
     private final double lrScale;
-    private final boolean paired;   // antisymmetric init: readout summed pair by pair
+    private final boolean paired;
+    private final boolean logistic; // loss: logistic (labels ±1) instead of square   // antisymmetric init: readout summed pair by pair
     private final String[] names;
     // buffers (column-major d_l x rows)
     private final double[][] a;     // a[l], l = 1..depth-1 (a[0] is the input)
@@ -70,7 +71,7 @@ final class Mlp implements Model {
 
     Mlp(Dataset data, int depth, int width, String activation, String parameterization, double outputScale,
         boolean bias, double sigmaW, double sigmaB, String init, double initScale, boolean[] trainable,
-        boolean twoLayerNames) {
+        boolean twoLayerNames, String loss) {
         if (depth < 1) throw new IllegalArgumentException("depth must be >= 1, got " + depth);
         if (trainable.length != depth) {
             throw new IllegalArgumentException("trainable.length=" + trainable.length + " but depth=" + depth);
@@ -86,6 +87,8 @@ final class Mlp implements Model {
         this.init = init;
         this.sigmaW = sigmaW;
         this.initScale = initScale;
+        this.logistic = loss.equals("logistic");
+        if (logistic) Labels.requireSigns(data, "loss logistic");
         this.paired = init.equals("antisymmetric") && depth >= 2;
         widths = new int[depth + 1];
         widths[0] = data.d();
@@ -231,6 +234,29 @@ final class Mlp implements Model {
         };
     }
 
+    // ---------------------------------------------------------------- losses
+
+    /** ℓ(h, y): square (y − h)², or logistic log(1 + e^{−yh}) for labels ±1. */
+    private double pointLoss(double h, double y) {
+        if (!logistic) return (h - y) * (h - y);
+        double t = -y * h;
+        return t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t));
+    }
+
+    /** ∂ℓ/∂h. */
+    private double dLoss(double h, double y) {
+        return logistic ? -y * sigmoid(-y * h) : 2.0 * (h - y);
+    }
+
+    /** ∂²ℓ/∂h² (y² = 1 for logistic). */
+    private double ddLoss(double h, double y) {
+        return logistic ? sigmoid(y * h) * sigmoid(-y * h) : 2.0;
+    }
+
+    private static double sigmoid(double t) {
+        return t >= 0 ? 1.0 / (1.0 + Math.exp(-t)) : Math.exp(t) / (1.0 + Math.exp(t));
+    }
+
     // ---------------------------------------------------------------- passes
 
     private double[] inputs(int[] idx, int count) {
@@ -341,9 +367,9 @@ final class Mlp implements Model {
         forward(theta, xs, rows);
         double loss = 0;
         for (int i = 0; i < rows; i++) {
-            double r = out[i] - target(idx, i);
-            loss += r * r;
-            d0[i] = 2.0 * r / rows;
+            double y = target(idx, i);
+            loss += pointLoss(out[i], y);
+            d0[i] = dLoss(out[i], y) / rows;
         }
         backward(theta, xs, 0, rows, grad, 0);
         return loss / rows;
@@ -354,10 +380,7 @@ final class Mlp implements Model {
         int rows = idx == null ? n : count;
         forward(theta, inputs(idx, count), rows);
         double loss = 0;
-        for (int i = 0; i < rows; i++) {
-            double r = out[i] - target(idx, i);
-            loss += r * r;
-        }
+        for (int i = 0; i < rows; i++) loss += pointLoss(out[i], target(idx, i));
         return loss / rows;
     }
 
@@ -367,10 +390,7 @@ final class Mlp implements Model {
         if (t == 0) return Double.NaN;
         forward(theta, data.xTest(), t);
         double loss = 0;
-        for (int i = 0; i < t; i++) {
-            double r = out[i] - data.yTest()[i];
-            loss += r * r;
-        }
+        for (int i = 0; i < t; i++) loss += pointLoss(out[i], data.yTest()[i]);
         return loss / t;
     }
 
@@ -433,8 +453,9 @@ final class Mlp implements Model {
         double[] rdl = rd0;
         double[] rdn = rd1;
         for (int i = 0; i < rows; i++) {
-            dl[i] = 2.0 * (out[i] - target(idx, i)) / rows;
-            rdl[i] = 2.0 * rout[i] / rows;
+            double y = target(idx, i);
+            dl[i] = dLoss(out[i], y) / rows;
+            rdl[i] = ddLoss(out[i], y) * rout[i] / rows;
         }
         for (int l = depth; l >= 1; l--) {
             int fo = widths[l];

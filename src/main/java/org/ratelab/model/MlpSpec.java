@@ -10,11 +10,12 @@ import org.ratelab.spec.Node;
  * under ntk, Jacot et al. 2018; last layer σ_w/m under meanfield). Chatterjee's initialization
  * ({@code init: chatterjee}: W_1 = 0, biases 0, later layers positive; Chatterjee 2022, seed 004 App. A) is
  * the local-Łojasiewicz setting; it requires a smooth strictly increasing activation with σ(0) = 0.
- * {@code train_layers}: all, first or last. Blocks W1, b1, …, WL, bL.
+ * {@code train_layers}: all, first or last. {@code loss}: square (default) or logistic (labels ±1).
+ * Blocks W1, b1, …, WL, bL.
  */
 public record MlpSpec(int depth, int width, String activation, String parameterization, double outputScale,
                       boolean bias, String init, String trainLayers, double sigmaW, double sigmaB,
-                      double initScale) implements ModelSpec {
+                      double initScale, String loss) implements ModelSpec {
     public static final String KIND = "mlp";
     static final List<String> TRAIN_LAYERS = List.of("all", "first", "last");
 
@@ -30,7 +31,8 @@ public record MlpSpec(int depth, int width, String activation, String parameteri
                 n.choice("train_layers", "all", TRAIN_LAYERS),
                 NetSpecs.sigmaW(n),
                 NetSpecs.sigmaB(n, n.bool("bias", false), n.choice("parameterization", "standard", NetSpecs.PARAMETERIZATIONS)),
-                NetSpecs.initScale(n));
+                NetSpecs.initScale(n),
+                n.choice("loss", "square", NetSpecs.LOSSES));
         NetSpecs.check(n, s.width, s.activation, s.parameterization, s.bias, s.init);
         return s;
     }
@@ -52,7 +54,7 @@ public record MlpSpec(int depth, int width, String activation, String parameteri
     @Override
     public Model instantiate(Dataset data) {
         return new Mlp(data, depth, width, activation, parameterization, outputScale, bias, sigmaW, sigmaB, init,
-                initScale, trainable(depth, trainLayers), false);
+                initScale, trainable(depth, trainLayers), false, loss);
     }
 
     @Override

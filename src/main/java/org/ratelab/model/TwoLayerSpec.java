@@ -21,11 +21,11 @@ import org.ratelab.spec.Node;
  * and b, opposite a, c = 0), so h ≡ 0 at initialization (m even). {@code init: chatterjee}: W = 0, biases 0,
  * a positive (Chatterjee 2022; seed 004 App. A). {@code init_scale} multiplies the initial standard deviations.
  * {@code train_layers}: both, first (W, b) or second (a, c). Parameters: W (m x d, row j is w_j), b (m), a (m),
- * c (1).
+ * c (1). {@code loss}: square (default) or logistic (labels ±1).
  */
 public record TwoLayerSpec(int width, String activation, String parameterization, double outputScale,
                            boolean bias, String init, String trainLayers, double sigmaW, double sigmaB,
-                           double initScale) implements ModelSpec {
+                           double initScale, String loss) implements ModelSpec {
     public static final String KIND = "two_layer";
     public static final List<String> ACTIVATIONS = Mlp.ACTIVATIONS;
     public static final List<String> PARAMETERIZATIONS = NetSpecs.PARAMETERIZATIONS;
@@ -42,7 +42,8 @@ public record TwoLayerSpec(int width, String activation, String parameterization
                 n.choice("train_layers", "both", TRAIN_LAYERS),
                 NetSpecs.sigmaW(n),
                 NetSpecs.sigmaB(n, n.bool("bias", false), n.choice("parameterization", "standard", NetSpecs.PARAMETERIZATIONS)),
-                NetSpecs.initScale(n));
+                NetSpecs.initScale(n),
+                n.choice("loss", "square", NetSpecs.LOSSES));
         NetSpecs.check(n, s.width, s.activation, s.parameterization, s.bias, s.init);
         return s;
     }
@@ -53,7 +54,7 @@ public record TwoLayerSpec(int width, String activation, String parameterization
     public Model instantiate(Dataset data) {
         boolean[] train = {!trainLayers.equals("second"), !trainLayers.equals("first")};
         return new Mlp(data, 2, width, activation, parameterization, outputScale, bias, sigmaW, sigmaB, init,
-                initScale, train, true);
+                initScale, train, true, loss);
     }
 
     /** Forward X·Wᵀ and backward Gᵀ·X products (2·d·m each), activations and output layer. */

@@ -51,6 +51,11 @@ class ModelDerivativesTest {
         out.add(spec("kind", "two_layer", "width", 6, "activation", "tanh", "init", "antisymmetric", "bias", true,
                 "parameterization", "ntk"));
         out.add(spec("kind", "mlp", "width", 4, "activation", "tanh", "init", "chatterjee"));
+        for (String a : Mlp.ACTIVATIONS) {
+            out.add(spec("kind", "two_layer", "width", 6, "activation", a, "loss", "logistic", "bias", true,
+                    "parameterization", "ntk"));
+            out.add(spec("kind", "mlp", "depth", 3, "width", 5, "activation", a, "loss", "logistic"));
+        }
         out.add(spec("kind", "quadratic", "dim", 5, "kappa", 10, "init", "gaussian"));
         out.add(spec("kind", "saddle", "dim", 4, "negative_curvature", 0.5, "init", "gaussian", "init_offset", 0.3));
         return out.stream();
