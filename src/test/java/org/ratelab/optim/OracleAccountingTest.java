@@ -48,7 +48,7 @@ class OracleAccountingTest {
                 Arguments.of(TestOracles.spec("name", "rmsprop", "lr", 0.01, "centered", true, "momentum", 0.5), full),
                 Arguments.of(TestOracles.spec("name", "adagrad_norm", "lr", 1.0, "batch_size", 5), 5L * K),
                 Arguments.of(TestOracles.spec("name", "langevin", "lr", 0.1, "temperature", 0.01), full),
-                Arguments.of(TestOracles.spec("name", "prox_l1", "lr", 0.1, "l1", 0.01), full),
+                Arguments.of(TestOracles.spec("name", "prox_l1", "lr", 0.1), full),
                 // SVRG: a full gradient (n) at the start of each inner loop, 2B per inner step
                 Arguments.of(TestOracles.spec("name", "svrg", "lr", 0.1), (long) Math.ceil(K / 16.0) * N + 2L * K),
                 Arguments.of(TestOracles.spec("name", "svrg", "lr", 0.1, "inner_loop", 5, "batch_size", 2),

@@ -13,6 +13,7 @@ final class TestOracles {
         final int n;
         final RandomGenerator rng;
         long calls;
+        double l1;
 
         FiniteSum(int dim, int n, long seed) {
             this.dim = dim;
@@ -41,6 +42,8 @@ final class TestOracles {
         }
 
         @Override public double fullLoss(double[] theta) { return eval(theta, null, n, null); }
+
+        @Override public double l1Penalty() { return l1; }
     }
 
     /** F = ½ Σ λ_j x_j² as one sample (n = 1). */
