@@ -41,6 +41,7 @@ public record DigitsSpec(String task, boolean standardize, double testFraction, 
     }
 
     @Override public String kind() { return KIND; }
+    @Override public boolean signLabels() { return !task.equals("regression"); }
     @Override public int n() { return file().n(); }
     @Override public int d() { return file().d(); }
     @Override public Dataset build(long seed) { return file().build(seed); }

@@ -92,6 +92,8 @@ public record FileDataSpec(String path, String format, boolean header, String la
 
     @Override public String kind() { return KIND; }
 
+    @Override public boolean signLabels() { return task.equals("binary"); }
+
     @Override
     public int n() {
         int rows = rowsKept();

@@ -16,6 +16,8 @@ public record NoDataSpec(int n) implements DataSpec {
 
     @Override public String kind() { return KIND; }
 
+    @Override public boolean hasInputs() { return false; }
+
     @Override public int d() { return 1; }
 
     @Override

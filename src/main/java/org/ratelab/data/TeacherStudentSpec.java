@@ -61,6 +61,8 @@ public record TeacherStudentSpec(int n, int d, String teacher, int teacherWidth,
 
     @Override public String kind() { return KIND; }
 
+    @Override public boolean signLabels() { return labels.equals("sign"); }
+
     @Override
     public Dataset build(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);

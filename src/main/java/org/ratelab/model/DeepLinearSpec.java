@@ -1,6 +1,7 @@
 package org.ratelab.model;
 
 import java.util.List;
+import org.ratelab.data.DataSpec;
 import org.ratelab.data.Dataset;
 import org.ratelab.spec.Node;
 
@@ -28,6 +29,11 @@ public record DeepLinearSpec(int depth, int width, String parameterization, Stri
     }
 
     @Override public String kind() { return KIND; }
+
+    @Override
+    public String dataIncompatibility(DataSpec data) {
+        return NetSpecs.dataIncompatibility(KIND, "square", init, data);
+    }
 
     @Override
     public Model instantiate(Dataset data) {

@@ -1,5 +1,6 @@
 package org.ratelab.model;
 
+import org.ratelab.data.DataSpec;
 import org.ratelab.data.Dataset;
 import org.ratelab.spec.Node;
 
@@ -20,6 +21,8 @@ public record LogisticRegressionSpec(double reg, double l1, String init) impleme
     }
 
     @Override public String kind() { return KIND; }
+
+    @Override public String dataIncompatibility(DataSpec data) { return ModelSpec.needsSigns(KIND, data); }
 
     @Override public Model instantiate(Dataset data) { return new LogisticRegression(this, data); }
 

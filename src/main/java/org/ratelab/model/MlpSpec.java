@@ -1,6 +1,7 @@
 package org.ratelab.model;
 
 import java.util.List;
+import org.ratelab.data.DataSpec;
 import org.ratelab.data.Dataset;
 import org.ratelab.spec.Node;
 
@@ -50,6 +51,11 @@ public record MlpSpec(int depth, int width, String activation, String parameteri
     }
 
     @Override public String kind() { return KIND; }
+
+    @Override
+    public String dataIncompatibility(DataSpec data) {
+        return NetSpecs.dataIncompatibility(KIND, loss, init, data);
+    }
 
     @Override
     public Model instantiate(Dataset data) {

@@ -1,6 +1,7 @@
 package org.ratelab.model;
 
 import java.util.List;
+import org.ratelab.data.DataSpec;
 import org.ratelab.spec.Node;
 
 /**
@@ -31,6 +32,17 @@ final class NetSpecs {
                         + parameterization);
             }
         }
+    }
+
+    /** Logistic loss needs ±1 labels; Chatterjee's theorem needs linearly independent inputs, so d ≥ n. */
+    static String dataIncompatibility(String kind, String loss, String init, DataSpec data) {
+        if (loss.equals("logistic")) return ModelSpec.needsSigns(kind + " with loss logistic", data);
+        if (!data.hasInputs()) return kind + " needs inputs, but data kind " + data.kind() + " has none";
+        if (init.equals("chatterjee") && data.d() < data.n()) {
+            return "init chatterjee needs linearly independent inputs, so d >= n (An & Lu, Thm A.1), got d="
+                    + data.d() + ", n=" + data.n();
+        }
+        return null;
     }
 
     static double sigmaW(Node n) {

@@ -1,6 +1,7 @@
 package org.ratelab.model;
 
 import java.util.List;
+import org.ratelab.data.DataSpec;
 import org.ratelab.data.Dataset;
 import org.ratelab.spec.Node;
 
@@ -34,6 +35,12 @@ public record QuadraticSpec(int dim, double kappa, double smoothness, String spe
     }
 
     @Override public String kind() { return KIND; }
+
+    @Override
+    public String dataIncompatibility(DataSpec data) {
+        return data.hasInputs() ? KIND + " ignores inputs; use data: {kind: none, n: N} (got data kind "
+                + data.kind() + ")" : null;
+    }
 
     @Override
     public Model instantiate(Dataset data) {

@@ -1,5 +1,6 @@
 package org.ratelab.model;
 
+import org.ratelab.data.DataSpec;
 import org.ratelab.data.Dataset;
 import org.ratelab.spec.Node;
 
@@ -27,6 +28,12 @@ public record SaddleSpec(int dim, double negativeCurvature, double kappa, double
     }
 
     @Override public String kind() { return KIND; }
+
+    @Override
+    public String dataIncompatibility(DataSpec data) {
+        return data.hasInputs() ? KIND + " ignores inputs; use data: {kind: none, n: N} (got data kind "
+                + data.kind() + ")" : null;
+    }
 
     @Override
     public Model instantiate(Dataset data) {
