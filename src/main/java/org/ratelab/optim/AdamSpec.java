@@ -13,10 +13,19 @@ public record AdamSpec(double lr, double beta1, double beta2, double eps, double
     public static final String NAME = "adam";
 
     static AdamSpec parse(Node n) {
-        return new AdamSpec(n.positive("lr", 1e-3), n.dbl("beta1", 0.9, 0.0, 1.0, false),
-                n.dbl("beta2", 0.999, 0.0, 1.0, false), n.positive("eps", 1e-8), n.nonNegative("weight_decay", 0.0),
+        double lr = n.positive("lr", 1e-3);
+        double beta1 = below1(n, "beta1", 0.9);
+        double beta2 = below1(n, "beta2", 0.999);
+        return new AdamSpec(lr, beta1, beta2, n.positive("eps", 1e-8), n.nonNegative("weight_decay", 0.0),
                 n.bool("amsgrad", false), Gradients.batchSize(n, 0), Gradients.sampling(n),
                 Schedule.parse(n.child("schedule")), Noise.parse(n.child("noise")));
+    }
+
+    /** A coefficient in [0, 1), reported at its key. */
+    static double below1(Node n, String key, double dflt) {
+        double b = n.dbl(key, dflt, 0.0, 1.0, false);
+        if (b >= 1) throw n.error(key, "must be < 1, got " + b);
+        return b;
     }
 
     public AdamSpec {

@@ -30,6 +30,9 @@ final class Gradients {
 
     static int batchSize(Node n, int dflt) { return n.integer("batch_size", dflt, 0, Integer.MAX_VALUE); }
 
+    /** A batch_size that must be a real minibatch (≥ 1): the variance-reduced methods. */
+    static int minibatch(Node n, int dflt) { return n.integer("batch_size", dflt, 1, Integer.MAX_VALUE); }
+
     static String sampling(Node n) { return n.choice("sampling", "with_replacement", SAMPLING); }
 
     /** True when {@link #grad} is the full gradient at theta (no minibatch). */

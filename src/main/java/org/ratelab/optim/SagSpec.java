@@ -12,7 +12,7 @@ public record SagSpec(double lr, int batchSize, String sampling, Schedule schedu
     public static final String NAME = "sag";
 
     static SagSpec parse(Node n) {
-        return new SagSpec(n.positive("lr", 0.1), Gradients.batchSize(n, 1), Gradients.sampling(n),
+        return new SagSpec(n.positive("lr", 0.1), Gradients.minibatch(n, 1), Gradients.sampling(n),
                 Schedule.parse(n.child("schedule")));
     }
 

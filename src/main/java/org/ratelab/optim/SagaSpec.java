@@ -13,7 +13,7 @@ public record SagaSpec(double lr, int batchSize, String sampling, Schedule sched
     public static final String NAME = "saga";
 
     static SagaSpec parse(Node n) {
-        return new SagaSpec(n.positive("lr", 0.1), Gradients.batchSize(n, 1), Gradients.sampling(n),
+        return new SagaSpec(n.positive("lr", 0.1), Gradients.minibatch(n, 1), Gradients.sampling(n),
                 Schedule.parse(n.child("schedule")));
     }
 

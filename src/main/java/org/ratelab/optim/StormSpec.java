@@ -17,7 +17,7 @@ public record StormSpec(double lr, double a, boolean adaptive, double w, double 
 
     static StormSpec parse(Node n) {
         return new StormSpec(n.positive("lr", 0.1), n.dbl("a", 0.1, 0.0, 1.0, true), n.bool("adaptive", false),
-                n.positive("w", 0.1), n.positive("c", 10.0), Gradients.batchSize(n, 1), Gradients.sampling(n),
+                n.positive("w", 0.1), n.positive("c", 10.0), Gradients.minibatch(n, 1), Gradients.sampling(n),
                 Schedule.parse(n.child("schedule")));
     }
 

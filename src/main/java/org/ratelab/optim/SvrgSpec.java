@@ -14,7 +14,7 @@ public record SvrgSpec(double lr, int innerLoop, int batchSize, String sampling,
 
     static SvrgSpec parse(Node n) {
         return new SvrgSpec(n.positive("lr", 0.1), n.integer("inner_loop", 0, 0, Integer.MAX_VALUE),
-                Gradients.batchSize(n, 1), Gradients.sampling(n), Schedule.parse(n.child("schedule")));
+                Gradients.minibatch(n, 1), Gradients.sampling(n), Schedule.parse(n.child("schedule")));
     }
 
     public SvrgSpec {

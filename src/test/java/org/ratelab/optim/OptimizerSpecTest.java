@@ -65,7 +65,7 @@ class OptimizerSpecTest {
         SpecException e = assertThrows(SpecException.class, () -> parse(Map.of("name", "adam", "beta3", 0.1)));
         assertTrue(e.getMessage().contains("optimizer.beta3"), e.getMessage());
         e = assertThrows(SpecException.class, () -> parse(Map.of("name", "adam", "beta1", 1.0)));
-        assertTrue(e.getMessage().contains("beta1"), e.getMessage());
+        assertTrue(e.getMessage().contains("optimizer.beta1"), e.getMessage());
         e = assertThrows(SpecException.class, () -> parse(Map.of("name", "sgd", "nesterov", true)));
         assertTrue(e.getMessage().contains("optimizer.nesterov"), e.getMessage());
         e = assertThrows(SpecException.class, () -> parse(Map.of("name", "gd", "schedule",
@@ -74,7 +74,7 @@ class OptimizerSpecTest {
         e = assertThrows(SpecException.class, () -> parse(Map.of("name", "gd", "noise", Map.of("kind", "pink"))));
         assertTrue(e.getMessage().contains("optimizer.noise.kind"), e.getMessage());
         e = assertThrows(SpecException.class, () -> parse(Map.of("name", "svrg", "batch_size", 0)));
-        assertTrue(e.getMessage().contains("batch_size"), e.getMessage());
+        assertTrue(e.getMessage().contains("optimizer.batch_size"), e.getMessage());
         e = assertThrows(SpecException.class, () -> parse(Map.of("name", "lbfgs")));
         assertTrue(e.getMessage().contains("optimizer.name"), e.getMessage());
     }
