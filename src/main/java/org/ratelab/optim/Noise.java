@@ -49,11 +49,13 @@ public record Noise(String kind, double scale) implements Serializable {
     static final class State {
         private final Noise c;
         private final double[] z;
-        private double[] direction; // aligned: Z_1/|Z_1|, fixed at the first draw
+        private final double[] direction; // aligned: Z_1/|Z_1|, fixed at the first draw
+        private boolean haveDirection;
 
         State(Noise c, int dim) {
             this.c = c;
             this.z = new double[dim];
+            this.direction = c.kind.equals("aligned") ? new double[dim] : null;
         }
 
         /**
@@ -73,7 +75,10 @@ public record Noise(String kind, double scale) implements Serializable {
                 }
                 case "aligned" -> {
                     double r = ball(rng);
-                    if (direction == null) direction = z.clone();
+                    if (!haveDirection) {
+                        System.arraycopy(z, 0, direction, 0, d);
+                        haveDirection = true;
+                    }
                     for (int i = 0; i < d; i++) g[i] += r * direction[i];
                 }
                 case "ml" -> {
