@@ -7,12 +7,16 @@ import org.ratelab.spec.Node;
 public final class DataSets {
     private DataSets() {}
 
-    public static final List<String> KINDS = List.of(TeacherStudentSpec.KIND);
+    public static final List<String> KINDS = List.of(TeacherStudentSpec.KIND, FileDataSpec.KIND, DigitsSpec.KIND,
+            NoDataSpec.KIND);
 
     public static DataSpec parse(Node n) {
         String kind = n.choice("kind", TeacherStudentSpec.KIND, KINDS);
         DataSpec spec = switch (kind) {
             case TeacherStudentSpec.KIND -> TeacherStudentSpec.parse(n);
+            case FileDataSpec.KIND -> FileDataSpec.parse(n);
+            case DigitsSpec.KIND -> DigitsSpec.parse(n);
+            case NoDataSpec.KIND -> NoDataSpec.parse(n);
             default -> throw n.error("kind", "unknown data kind '" + kind + "'");
         };
         n.done();

@@ -18,6 +18,12 @@ public interface DataSpec extends Serializable {
     /** Input dimension. */
     int d();
 
+    /** True when every label is ±1 (a binary classification task). */
+    default boolean signLabels() { return false; }
+
+    /** False for the placeholder data kind {@code none}, which has no inputs. */
+    default boolean hasInputs() { return true; }
+
     /** Builds the data set; the same seed always gives the same data. */
     Dataset build(long seed);
 

@@ -5,56 +5,107 @@ import java.util.SplittableRandom;
 import org.ratelab.spec.Node;
 
 /**
- * Synthetic teacher–student regression: inputs x ~ N(0, I_d), targets from a fixed random teacher plus
- * optional Gaussian label noise. Teacher {@code linear}: y = w*·x/√d with w* ~ N(0, I). Teacher
- * {@code two_layer}: y = (1/√k) Σ_j a_j σ(w_j·x/√d), w_j ~ N(0, I), a_j ~ N(0, 1), k = teacher_width.
- * The teacher is drawn from the same seed as the inputs, so a seed fixes the whole problem.
+ * Synthetic teacher–student data. Targets from a fixed random teacher plus optional Gaussian label noise:
+ * teacher {@code linear}: y = w*·x/√d with w* ~ N(0, I); teacher {@code two_layer}:
+ * y = (1/√k) Σ_j a_j σ(w_j·x/√d), w_j ~ N(0, I), a_j ~ N(0, 1), k = teacher_width. {@code labels: sign}
+ * turns targets into ±1 labels (sign of the noisy target) for logistic regression.
+ *
+ * <p>Inputs ({@code inputs}):
+ * <ul>
+ *   <li>{@code gaussian}: x ~ N(0, I_d) (isotropic).</li>
+ *   <li>{@code circle}: d = 2, x uniform on the unit circle (the 2-D setting of Chizat &amp; Bach 2018).</li>
+ *   <li>{@code orthogonal}: training inputs mutually orthogonal with ‖x‖² = d (needs n ≤ d); test inputs
+ *       uniform on the sphere of radius √d.</li>
+ *   <li>{@code weakly_correlated}: uniform on the sphere of radius √d with d ≥ n², so |x_i·x_j|/d ≈ 1/√d ≤ 1/n
+ *       (Dana, Bach &amp; Pillaud-Vivien 2025).</li>
+ * </ul>
+ * The teacher is drawn from the same seed as the inputs (first, so it does not depend on n): a seed fixes the
+ * whole problem.
  */
 public record TeacherStudentSpec(int n, int d, String teacher, int teacherWidth, String teacherActivation,
-                                 double noise, int testN) implements DataSpec {
+                                 double noise, int testN, String inputs, String labels) implements DataSpec {
     public static final String KIND = "teacher_student";
     static final List<String> TEACHERS = List.of("linear", "two_layer");
     static final List<String> ACTIVATIONS = List.of("tanh", "relu", "identity");
+    static final List<String> INPUTS = List.of("gaussian", "circle", "orthogonal", "weakly_correlated");
+    static final List<String> LABELS = List.of("real", "sign");
 
     static TeacherStudentSpec parse(Node n) {
-        return new TeacherStudentSpec(
+        TeacherStudentSpec s = new TeacherStudentSpec(
                 n.integer("n", 256, 1, 50_000_000),
                 n.integer("d", 16, 1, 1_000_000),
                 n.choice("teacher", "linear", TEACHERS),
                 n.integer("teacher_width", 4, 1, 1_000_000),
                 n.choice("teacher_activation", "tanh", ACTIVATIONS),
                 n.nonNegative("noise", 0.0),
-                n.integer("test_n", 0, 0, 50_000_000));
+                n.integer("test_n", 0, 0, 50_000_000),
+                n.choice("inputs", "gaussian", INPUTS),
+                n.choice("labels", "real", LABELS));
+        switch (s.inputs) {
+            case "circle" -> {
+                if (s.d != 2) throw n.error("d", "inputs circle lie on the unit circle, so d must be 2, got " + s.d);
+            }
+            case "orthogonal" -> {
+                if (s.n > s.d) throw n.error("n", "orthogonal inputs need n <= d, got n=" + s.n + ", d=" + s.d);
+            }
+            case "weakly_correlated" -> {
+                if ((long) s.d < (long) s.n * s.n) {
+                    throw n.error("d", "weakly_correlated inputs need d >= n^2 = " + (long) s.n * s.n + ", got d="
+                            + s.d);
+                }
+            }
+            default -> { }
+        }
+        return s;
     }
 
     @Override public String kind() { return KIND; }
 
+    @Override public boolean signLabels() { return labels.equals("sign"); }
+
     @Override
     public Dataset build(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        // teacher first, so the teacher does not depend on n
-        double[] wt;
-        double[] at;
         int k = teacher.equals("linear") ? 1 : teacherWidth;
-        wt = new double[k * d];
-        at = new double[k];
+        double[] wt = new double[k * d];
+        double[] at = new double[k];
         for (int i = 0; i < wt.length; i++) wt[i] = rng.nextGaussian();
         for (int j = 0; j < k; j++) at[j] = teacher.equals("linear") ? 1.0 : rng.nextGaussian();
         SplittableRandom train = rng.split();
         SplittableRandom test = rng.split();
         double[] x = new double[n * d];
         double[] y = new double[n];
-        fill(train, x, y, n, wt, at, k);
+        fillInputs(train, x, n, true);
+        label(train, x, y, n, wt, at, k);
         double[] xt = new double[testN * d];
         double[] yt = new double[testN];
-        fill(test, xt, yt, testN, wt, at, k);
+        fillInputs(test, xt, testN, false);
+        label(test, xt, yt, testN, wt, at, k);
         return new Dataset(n, d, x, y, testN, xt, yt);
     }
 
-    private void fill(SplittableRandom rng, double[] x, double[] y, int rows, double[] wt, double[] at, int k) {
+    private void fillInputs(SplittableRandom rng, double[] x, int rows, boolean training) {
+        for (int i = 0; i < rows * d; i++) x[i] = rng.nextGaussian();
+        switch (inputs) {
+            case "circle" -> {
+                for (int i = 0; i < rows; i++) {
+                    double t = 2 * Math.PI * rng.nextDouble();
+                    x[2 * i] = Math.cos(t);
+                    x[2 * i + 1] = Math.sin(t);
+                }
+            }
+            case "orthogonal" -> {
+                if (training) Inputs.orthonormalizeRows(x, rows, d);
+                Inputs.scaleRows(x, rows, d, Math.sqrt(d));
+            }
+            case "weakly_correlated" -> Inputs.scaleRows(x, rows, d, Math.sqrt(d));
+            default -> { }
+        }
+    }
+
+    private void label(SplittableRandom rng, double[] x, double[] y, int rows, double[] wt, double[] at, int k) {
         double inv = 1.0 / Math.sqrt(d);
         for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < d; j++) x[i * d + j] = rng.nextGaussian();
             double out = 0;
             for (int t = 0; t < k; t++) {
                 double z = 0;
@@ -63,7 +114,8 @@ public record TeacherStudentSpec(int n, int d, String teacher, int teacherWidth,
                 out += at[t] * (teacher.equals("linear") ? z : act(z));
             }
             if (!teacher.equals("linear")) out /= Math.sqrt(k);
-            y[i] = out + noise * rng.nextGaussian();
+            double v = out + noise * rng.nextGaussian();
+            y[i] = labels.equals("sign") ? (v >= 0 ? 1.0 : -1.0) : v;
         }
     }
 

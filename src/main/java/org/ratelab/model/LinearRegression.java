@@ -9,7 +9,11 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.ratelab.data.Dataset;
 import org.ratelab.linalg.Blas;
 
-/** Per-run state of {@link LinearRegressionSpec}: F(w) = (1/n)‖Xw − y‖², gradient (2/n)Xᵀ(Xw − y). */
+/**
+ * Per-run state of {@link LinearRegressionSpec}: F(w) = (1/n)‖Xw − y‖², gradient (2/n)Xᵀ(Xw − y), Hessian
+ * (2/n)XᵀX, so L = 2 λ_max(XᵀX/n), μ = 2 λ_min(XᵀX/n) and the PL constant is 2 × the smallest nonzero
+ * eigenvalue (Karimi, Nutini &amp; Schmidt 2016; Polyak 1963). F* from the minimum-norm least-squares solution.
+ */
 final class LinearRegression implements Model {
     private final LinearRegressionSpec spec;
     private final Dataset data;
@@ -18,6 +22,9 @@ final class LinearRegression implements Model {
     private final double[] batchX;
     private final double[] resid;
     private final double optimal;
+    private final double smooth;
+    private final double strong;
+    private final double pl;
 
     LinearRegression(LinearRegressionSpec spec, Dataset data) {
         this.spec = spec;
@@ -27,6 +34,10 @@ final class LinearRegression implements Model {
         this.batchX = new double[n * d];
         this.resid = new double[Math.max(n, data.nTest())];
         this.optimal = leastSquaresOptimum(data);
+        double[] ev = Spectra.covarianceEigenvalues(data);
+        this.smooth = 2.0 * ev[d - 1];
+        this.strong = 2.0 * Math.max(0.0, ev[0]);
+        this.pl = 2.0 * Spectra.smallestNonzero(ev);
     }
 
     /** F* = (1/n)‖X w* − y‖² with w* the minimum-norm least-squares solution (SVD). */
@@ -45,6 +56,10 @@ final class LinearRegression implements Model {
     @Override public int dim() { return d; }
     @Override public int n() { return n; }
     @Override public double optimalLoss() { return optimal; }
+    @Override public double smoothness() { return smooth; }
+    @Override public double strongConvexity() { return strong; }
+    @Override public double plConstant() { return pl; }
+    @Override public double l1Penalty() { return spec.l1(); }
     @Override public List<ParamBlock> blocks() { return List.of(new ParamBlock("w", 0, d)); }
 
     @Override
@@ -54,14 +69,16 @@ final class LinearRegression implements Model {
         }
     }
 
+    private double[] rowsOf(int[] idx, int count) {
+        if (idx == null) return data.x();
+        for (int i = 0; i < count; i++) System.arraycopy(data.x(), idx[i] * d, batchX, i * d, d);
+        return batchX;
+    }
+
     /** Residuals r = X_B w − y_B into resid[0..rows); returns the rows' input matrix. */
     private double[] residuals(double[] theta, int[] idx, int count) {
         int rows = idx == null ? n : count;
-        double[] xs = data.x();
-        if (idx != null) {
-            for (int i = 0; i < rows; i++) System.arraycopy(xs, idx[i] * d, batchX, i * d, d);
-            xs = batchX;
-        }
+        double[] xs = rowsOf(idx, count);
         // X_B is row-major rows x d = column-major d x rows; r = (X_B^T as stored)^T w
         Blas.gemv(true, d, rows, 1.0, xs, d, theta, 0.0, resid);
         double[] y = data.y();
@@ -83,6 +100,26 @@ final class LinearRegression implements Model {
         int rows = idx == null ? n : count;
         residuals(theta, idx, count);
         return Blas.normSq(rows, resid) / rows;
+    }
+
+    @Override
+    public void hvp(double[] theta, int[] idx, int count, double[] v, double[] out) {
+        int rows = idx == null ? n : count;
+        double[] xs = rowsOf(idx, count);
+        Blas.gemv(true, d, rows, 1.0, xs, d, v, 0.0, resid);
+        Blas.gemv(false, d, rows, 2.0 / rows, xs, d, resid, 0.0, out);
+    }
+
+    @Override
+    public void jacobian(double[] theta, int[] idx, int count, double[] out) {
+        int rows = idx == null ? n : count;
+        System.arraycopy(rowsOf(idx, count), 0, out, 0, rows * d);
+    }
+
+    @Override
+    public void outputs(double[] theta, int[] idx, int count, double[] out) {
+        int rows = idx == null ? n : count;
+        Blas.gemv(true, d, rows, 1.0, rowsOf(idx, count), d, theta, 0.0, out);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.ratelab.model;
 
 import java.io.Serializable;
 import java.util.Map;
+import org.ratelab.data.DataSpec;
 import org.ratelab.data.Dataset;
 import org.ratelab.spec.Canon;
 
@@ -21,6 +22,22 @@ public interface ModelSpec extends Serializable {
 
     /** Estimated floating-point operations of one per-sample gradient at input dimension d (cost model). */
     double flopsPerSample(int d);
+
+    /**
+     * Why this model cannot train on that data, or null when it can. Checked at validation
+     * ({@code RunBinder}), so a bad pairing is one clear line before any run starts. The default: models with
+     * inputs need a data kind with inputs.
+     */
+    default String dataIncompatibility(DataSpec data) {
+        return data.hasInputs() ? null : kind() + " needs inputs, but data kind " + data.kind() + " has none";
+    }
+
+    /** The reason a classification loss cannot use data without ±1 labels, or null. */
+    static String needsSigns(String who, DataSpec data) {
+        if (!data.hasInputs()) return who + " needs inputs, but data kind " + data.kind() + " has none";
+        return data.signLabels() ? null : who + " needs labels ±1, but data kind " + data.kind() + " gives real "
+                + "targets (use teacher_student labels: sign, file task: binary, or digits zero_vs_one/even_odd)";
+    }
 
     /** Canonical form (the resolved {@code model:} section). */
     default Map<String, Object> canonical() {

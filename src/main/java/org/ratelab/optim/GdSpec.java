@@ -3,14 +3,15 @@ package org.ratelab.optim;
 import org.ratelab.spec.Node;
 
 /**
- * Full-batch gradient descent θ_{k+1} = θ_k − η_k ∇F(θ_k) (Cauchy 1847); with L-smooth, μ-PL F and η = 1/L,
- * F(θ_k) − F* ≤ (1 − μ/L)^k (F(θ_0) − F*) (Polyak 1963; Karimi, Nutini &amp; Schmidt 2016).
+ * Full-batch gradient descent θ_{k+1} = θ_k − η_k (∇F(θ_k) + Z_k) (Cauchy 1847), Z_k the injected
+ * {@link Noise} (none by default); with L-smooth, μ-PL F and η = 1/L, F(θ_k) − F* ≤ (1 − μ/L)^k (F(θ_0) − F*)
+ * (Polyak 1963; Karimi, Nutini &amp; Schmidt 2016). Costs n per-sample gradients per step.
  */
-public record GdSpec(double lr, Schedule schedule) implements OptimizerSpec {
+public record GdSpec(double lr, Schedule schedule, Noise noise) implements OptimizerSpec {
     public static final String NAME = "gd";
 
     static GdSpec parse(Node n) {
-        return new GdSpec(n.positive("lr", 0.1), Schedule.parse(n.child("schedule")));
+        return new GdSpec(n.positive("lr", 0.1), Schedule.parse(n.child("schedule")), Noise.parse(n.child("noise")));
     }
 
     @Override public String name() { return NAME; }
@@ -18,11 +19,12 @@ public record GdSpec(double lr, Schedule schedule) implements OptimizerSpec {
     @Override
     public Optimizer instantiate(int dim, int n, double lrScale) {
         double[] grad = new double[dim];
+        Gradients source = new Gradients(dim, n, 0, "with_replacement", noise);
         return new Optimizer() {
             @Override
             public void step(long k, double[] theta, Oracle oracle) {
-                oracle.fullGrad(theta, grad);
-                double eta = lr * lrScale * schedule.factor(k);
+                source.grad(theta, oracle, grad);
+                double eta = lr * lrScale * schedule.factor(k, n);
                 for (int i = 0; i < dim; i++) theta[i] -= eta * grad[i];
             }
 

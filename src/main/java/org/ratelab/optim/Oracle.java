@@ -28,4 +28,10 @@ public interface Oracle {
 
     /** Per-sample gradient evaluations so far. */
     long calls();
+
+    /**
+     * Coefficient λ₁ of the objective's non-smooth term λ₁‖θ‖₁, which proximal methods handle through its
+     * prox; the gradients above are those of the smooth part only. 0 when the objective has none.
+     */
+    default double l1Penalty() { return 0.0; }
 }

@@ -1,5 +1,13 @@
 /**
- * Optimizers: immutable configuration records ({@link org.ratelab.optim.OptimizerSpec}) that instantiate
- * per-run state ({@link org.ratelab.optim.Optimizer}); schedules as pure functions; minibatch sampling.
+ * Optimizers: immutable configuration records ({@link org.ratelab.optim.OptimizerSpec}, one per method, parsed
+ * by {@link org.ratelab.optim.Optimizers} from {@code optimizer.name}) that instantiate per-run state
+ * ({@link org.ratelab.optim.Optimizer}, every buffer allocated up front); step-size schedules as pure
+ * functions ({@link org.ratelab.optim.Schedule}); injected gradient noise ({@link org.ratelab.optim.Noise});
+ * minibatch sampling ({@link org.ratelab.optim.Sampler}).
+ *
+ * <p>Methods: gd, sgd (torch.optim.SGD), heavy_ball, nesterov, adam (+ AMSGrad), adagrad, rmsprop (torch
+ * conventions), adagrad_norm, svrg, saga, sag, storm, langevin, prox_l1. Every gradient goes through the
+ * {@link org.ratelab.optim.Oracle}, which counts per-sample gradient evaluations exactly; no method clamps or
+ * repairs a non-finite value, so a divergence reaches the trainer intact.
  */
 package org.ratelab.optim;

@@ -42,6 +42,8 @@ public final class RunBinder {
     }
 
     private static void checkCompatible(Node root, DataSpec data, ModelSpec model, OptimizerSpec opt) {
+        String why = model.dataIncompatibility(data);
+        if (why != null) throw new SpecException(null, "model.kind", why);
         if (opt.batchSize() > data.n()) {
             throw new SpecException(null, "optimizer.batch_size", "must be <= data.n (" + data.n() + "), got "
                     + opt.batchSize());

@@ -48,6 +48,7 @@ final class MeasuringOracle implements Oracle {
     @Override public int n() { return model.n(); }
     @Override public RandomGenerator rng() { return rng; }
     @Override public long calls() { return calls; }
+    @Override public double l1Penalty() { return model.l1Penalty(); }
 
     @Override
     public double fullGrad(double[] theta, double[] grad) {

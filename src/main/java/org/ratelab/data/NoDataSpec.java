@@ -1,0 +1,27 @@
+package org.ratelab.data;
+
+import org.ratelab.spec.Node;
+
+/**
+ * No data: n placeholder samples of dimension 1 for the data-free test functions ({@code quadratic},
+ * {@code noisy_quadratic}, {@code saddle}), which treat F as a finite sum of n identical terms so that the
+ * optimizers' minibatch sizes and epoch accounting keep their meaning.
+ */
+public record NoDataSpec(int n) implements DataSpec {
+    public static final String KIND = "none";
+
+    static NoDataSpec parse(Node n) {
+        return new NoDataSpec(n.integer("n", 1, 1, 1 << 26));
+    }
+
+    @Override public String kind() { return KIND; }
+
+    @Override public boolean hasInputs() { return false; }
+
+    @Override public int d() { return 1; }
+
+    @Override
+    public Dataset build(long seed) {
+        return Dataset.of(n, 1, new double[n], new double[n]);
+    }
+}

@@ -1,0 +1,147 @@
+package org.ratelab.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Reads numeric tables from CSV (optionally gzipped, with or without a header line) and Parquet files into
+ * row-major doubles. Tables are cached per (path, format, header) in this JVM: a data set is read once per
+ * executor, however many runs use it, and never modified.
+ */
+final class Tables {
+    private Tables() {}
+
+    /** A numeric table: {@code values[r*cols + c]}. */
+    record Table(List<String> names, int rows, int cols, double[] values) {
+        int column(String label) {
+            if (label.equals("last")) return cols - 1;
+            int i = names.indexOf(label);
+            if (i >= 0) return i;
+            if (label.matches("\\d+")) {
+                int k = Integer.parseInt(label);
+                if (k < cols) return k;
+            }
+            return -1;
+        }
+    }
+
+    private static final Map<String, Table> CACHE = new ConcurrentHashMap<>();
+
+    static String formatOf(String path, String format) {
+        if (!format.equals("auto")) return format;
+        String p = path.toLowerCase();
+        if (p.endsWith(".parquet") || p.endsWith(".parq")) return "parquet";
+        return "csv";
+    }
+
+    static Table load(Path path, String format, boolean header) {
+        String key = path.toAbsolutePath() + "|" + format + "|" + header;
+        return CACHE.computeIfAbsent(key, k -> format.equals("parquet") ? parquet(path) : csv(path, header));
+    }
+
+    static Table csv(Path path, boolean header) {
+        try (InputStream raw = Files.newInputStream(path);
+             InputStream in = path.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            List<String> names = null;
+            List<double[]> rows = new ArrayList<>();
+            String line;
+            int lineNo = 0;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) continue;
+                String[] cells = line.split(",", -1);
+                if (names == null && header) {
+                    names = new ArrayList<>();
+                    for (String c : cells) names.add(c.trim().replace("\"", ""));
+                    continue;
+                }
+                if (names == null) {
+                    names = new ArrayList<>();
+                    for (int c = 0; c < cells.length; c++) names.add(String.valueOf(c));
+                }
+                if (cells.length != names.size()) {
+                    throw new IllegalArgumentException(path + ":" + lineNo + ": " + cells.length + " cells, expected "
+                            + names.size());
+                }
+                double[] v = new double[cells.length];
+                for (int c = 0; c < cells.length; c++) {
+                    try {
+                        v[c] = Double.parseDouble(cells[c].trim());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(path + ":" + lineNo + ": column " + names.get(c)
+                                + " is not numeric: '" + cells[c] + "'");
+                    }
+                }
+                rows.add(v);
+            }
+            if (names == null || rows.isEmpty()) throw new IllegalArgumentException(path + ": no data rows");
+            return pack(names, rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+    }
+
+    static Table parquet(Path path) {
+        List<double[]> rows = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        Configuration conf = new Configuration();
+        try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(),
+                new org.apache.hadoop.fs.Path(path.toAbsolutePath().toUri())).withConf(conf).build()) {
+            Group g;
+            while ((g = r.read()) != null) {
+                var type = g.getType();
+                if (names.isEmpty()) {
+                    for (Type f : type.getFields()) names.add(f.getName());
+                }
+                double[] v = new double[names.size()];
+                for (int c = 0; c < v.length; c++) {
+                    Type f = type.getType(c);
+                    if (!f.isPrimitive() || g.getFieldRepetitionCount(c) != 1) {
+                        throw new IllegalArgumentException(path + ": column " + f.getName()
+                                + " must be a required or present numeric scalar");
+                    }
+                    PrimitiveType.PrimitiveTypeName t = f.asPrimitiveType().getPrimitiveTypeName();
+                    v[c] = switch (t) {
+                        case DOUBLE -> g.getDouble(c, 0);
+                        case FLOAT -> g.getFloat(c, 0);
+                        case INT32 -> g.getInteger(c, 0);
+                        case INT64 -> g.getLong(c, 0);
+                        case BOOLEAN -> g.getBoolean(c, 0) ? 1.0 : 0.0;
+                        default -> throw new IllegalArgumentException(path + ": column " + f.getName()
+                                + " has non-numeric type " + t);
+                    };
+                }
+                rows.add(v);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+        if (rows.isEmpty()) throw new IllegalArgumentException(path + ": no data rows");
+        return pack(names, rows);
+    }
+
+    private static Table pack(List<String> names, List<double[]> rows) {
+        int cols = names.size();
+        double[] v = new double[rows.size() * cols];
+        for (int i = 0; i < rows.size(); i++) System.arraycopy(rows.get(i), 0, v, i * cols, cols);
+        return new Table(List.copyOf(names), rows.size(), cols, v);
+    }
+}

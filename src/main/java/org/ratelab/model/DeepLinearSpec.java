@@ -1,0 +1,48 @@
+package org.ratelab.model;
+
+import java.util.List;
+import org.ratelab.data.DataSpec;
+import org.ratelab.data.Dataset;
+import org.ratelab.spec.Node;
+
+/**
+ * Deep linear network h(x) = W_L ⋯ W_1 x (no biases), square loss: the saddle-to-saddle setting of Jacot,
+ * Ged, Şimşek, Hongler &amp; Gabriel (2021) with a small {@code init_scale}, and Remark A.1 of An &amp; Lu
+ * (seed 004). Under the ntk parameterization with σ_w = 1 its NTK is L·x·x'/d at infinite width.
+ * The same engine as {@link MlpSpec} with the identity activation.
+ */
+public record DeepLinearSpec(int depth, int width, String parameterization, String init, double initScale,
+                             String trainLayers) implements ModelSpec {
+    public static final String KIND = "deep_linear";
+    static final List<String> INITS = List.of("gaussian", "antisymmetric", "chatterjee");
+
+    static DeepLinearSpec parse(Node n) {
+        DeepLinearSpec s = new DeepLinearSpec(
+                n.integer("depth", 3, 2, 64),
+                n.integer("width", 64, 1, 1 << 20),
+                n.choice("parameterization", "standard", NetSpecs.PARAMETERIZATIONS),
+                n.choice("init", "gaussian", INITS),
+                NetSpecs.initScale(n),
+                n.choice("train_layers", "all", MlpSpec.TRAIN_LAYERS));
+        NetSpecs.check(n, s.width, "identity", s.parameterization, false, s.init);
+        return s;
+    }
+
+    @Override public String kind() { return KIND; }
+
+    @Override
+    public String dataIncompatibility(DataSpec data) {
+        return NetSpecs.dataIncompatibility(KIND, "square", init, data);
+    }
+
+    @Override
+    public Model instantiate(Dataset data) {
+        return new Mlp(data, depth, width, "identity", parameterization, 1.0, false, 1.0, 0.0, init, initScale,
+                MlpSpec.trainable(depth, trainLayers), false, "square");
+    }
+
+    @Override
+    public double flopsPerSample(int d) {
+        return 6.0 * ((double) d * width + (double) (depth - 2) * width * width + width);
+    }
+}

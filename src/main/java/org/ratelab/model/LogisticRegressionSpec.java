@@ -1,0 +1,30 @@
+package org.ratelab.model;
+
+import org.ratelab.data.DataSpec;
+import org.ratelab.data.Dataset;
+import org.ratelab.spec.Node;
+
+/**
+ * ℓ2-regularized logistic regression, labels ±1: F(w) = (1/n) Σ log(1 + exp(−y_i w·x_i)) + (λ/2)‖w‖²
+ * (Cox 1958). μ = λ, L = λ_max(XᵀX/n)/4 + λ; F* by Newton's method when λ &gt; 0 (strictly convex).
+ *
+ * @param reg λ of the ℓ2 term (≥ 0; 0 leaves F* and μ unknown/zero)
+ * @param l1  coefficient λ₁ of an ℓ1 term λ₁‖w‖₁ handled by proximal methods, not part of the smooth loss
+ * @param init {@code zero} or {@code gaussian} (w ~ N(0, 1/d))
+ */
+public record LogisticRegressionSpec(double reg, double l1, String init) implements ModelSpec {
+    public static final String KIND = "logistic_regression";
+
+    static LogisticRegressionSpec parse(Node n) {
+        return new LogisticRegressionSpec(n.nonNegative("reg", 1e-3), n.nonNegative("l1", 0.0),
+                n.choice("init", "zero", LinearRegressionSpec.INITS));
+    }
+
+    @Override public String kind() { return KIND; }
+
+    @Override public String dataIncompatibility(DataSpec data) { return ModelSpec.needsSigns(KIND, data); }
+
+    @Override public Model instantiate(Dataset data) { return new LogisticRegression(this, data); }
+
+    @Override public double flopsPerSample(int d) { return 4.0 * d + 20; }
+}

@@ -1,0 +1,497 @@
+package org.ratelab.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.ratelab.data.Dataset;
+import org.ratelab.linalg.Blas;
+
+/**
+ * The per-run engine behind {@link TwoLayerSpec} and {@link MlpSpec}: a fully connected network of depth L,
+ * z_l = s_l W_l a_{l−1} + t_l b_l, a_l = σ(z_l) (l &lt; L), h(x) = z_L, with square loss
+ * F = (1/n) Σ (y_i − h(x_i))² or, for labels ±1, logistic loss F = (1/n) Σ log(1 + e^{−y_i h(x_i)}).
+ *
+ * <p>Multipliers s_l, t_l encode the parameterization: {@code standard} s = t = 1 with fan-in
+ * initialization W ~ N(0, σ_w²/fan_in) and zero biases; {@code ntk} (Jacot, Gabriel &amp; Hongler 2018)
+ * s_l = σ_w/√fan_in, t = σ_b with all parameters N(0, 1); {@code meanfield} (Chizat &amp; Bach 2018; Mei,
+ * Montanari &amp; Nguyen 2018) as ntk except s_L = σ_w/m and every step size × m. The output scale α
+ * (Chizat, Oyallon &amp; Bach 2019) multiplies s_L and t_L. Chatterjee's initialization (Chatterjee 2022,
+ * arXiv:2203.16462; An &amp; Lu, seed 004 App. A): W_1 = 0, all biases 0, later layers positive,
+ * uniform on [c/fan_in, 2c/fan_in].
+ *
+ * <p>Exact derivatives: gradient by backpropagation, Hessian-vector product by Pearlmutter's R-operator
+ * (forward R-pass then R-backward, Pearlmutter 1994), per-sample Jacobian rows by one backward pass per
+ * sample. All products over the batch are level-3 GEMMs on flat column-major buffers allocated here, once,
+ * for the largest batch; nothing is allocated per call.
+ *
+ * <p>Layout: layer l's W_l is stored row-major d_l x d_{l−1} (row j is neuron j's incoming weights, i.e. the
+ * column-major d_{l−1} x d_l matrix W_lᵀ), followed by b_l when biased.
+ */
+final class Mlp implements Model {
+    static final List<String> ACTIVATIONS = List.of("tanh", "relu", "softplus", "identity");
+    private static final int TANH = 0;
+    private static final int RELU = 1;
+    private static final int SOFTPLUS = 2;
+
+    private final Dataset data;
+    private final int n;
+    private final int depth;
+    private final int[] widths;     // widths[0] = d, widths[depth] = 1
+    private final int[] offW;       // per layer 1..depth (index l)
+    private final int[] offB;       // -1 when unbiased
+    private final double[] wMul;
+    private final double[] bMul;
+    private final boolean[] trainable;
+    private final boolean bias;
+    private final int dim;
+    private final int act;
+    private final String parameterization;
+    private final String init;
+    private final double sigmaW;
+    private final double initScale;
+    private final double lrScale;
+    private final boolean paired;
+    private final boolean logistic; // loss: logistic (labels ±1) instead of square   // antisymmetric init: readout summed pair by pair
+    private final String[] names;
+    // buffers (column-major d_l x rows)
+    private final double[][] a;     // a[l], l = 1..depth-1 (a[0] is the input)
+    private final double[][] rz;    // R{z_l}
+    private final double[][] ra;    // R{a_l}
+    private final double[] out;
+    private final double[] rout;
+    private final double[] d0;
+    private final double[] d1;
+    private final double[] rd0;
+    private final double[] rd1;
+    private final double[] e;
+    private final double[] re;
+    private final double[] batchX;
+    private final double[] vbuf;
+
+    Mlp(Dataset data, int depth, int width, String activation, String parameterization, double outputScale,
+        boolean bias, double sigmaW, double sigmaB, String init, double initScale, boolean[] trainable,
+        boolean twoLayerNames, String loss) {
+        if (depth < 1) throw new IllegalArgumentException("depth must be >= 1, got " + depth);
+        if (trainable.length != depth) {
+            throw new IllegalArgumentException("trainable.length=" + trainable.length + " but depth=" + depth);
+        }
+        this.data = data;
+        this.n = data.n();
+        this.depth = depth;
+        this.bias = bias;
+        this.trainable = trainable.clone();
+        this.act = ACTIVATIONS.indexOf(activation);
+        if (act < 0) throw new IllegalArgumentException("unknown activation " + activation);
+        this.parameterization = parameterization;
+        this.init = init;
+        this.sigmaW = sigmaW;
+        this.initScale = initScale;
+        this.logistic = loss.equals("logistic");
+        if (logistic) Labels.requireSigns(data, "loss logistic");
+        this.paired = init.equals("antisymmetric") && depth >= 2;
+        widths = new int[depth + 1];
+        widths[0] = data.d();
+        for (int l = 1; l < depth; l++) widths[l] = width;
+        widths[depth] = 1;
+        offW = new int[depth + 1];
+        offB = new int[depth + 1];
+        wMul = new double[depth + 1];
+        bMul = new double[depth + 1];
+        names = new String[2 * depth + 2];
+        int off = 0;
+        boolean std = parameterization.equals("standard");
+        for (int l = 1; l <= depth; l++) {
+            offW[l] = off;
+            off += widths[l] * widths[l - 1];
+            offB[l] = bias ? off : -1;
+            if (bias) off += widths[l];
+            double fanIn = widths[l - 1];
+            if (std) {
+                wMul[l] = 1.0;
+                bMul[l] = 1.0;
+            } else {
+                boolean last = l == depth && depth > 1;
+                double scaleDiv = last && parameterization.equals("meanfield") ? fanIn : Math.sqrt(fanIn);
+                wMul[l] = sigmaW / scaleDiv;
+                bMul[l] = sigmaB;
+            }
+            if (twoLayerNames && depth == 2) {
+                names[2 * l] = l == 1 ? "W" : "a";
+                names[2 * l + 1] = l == 1 ? "b" : "c";
+            } else {
+                names[2 * l] = "W" + l;
+                names[2 * l + 1] = "b" + l;
+            }
+        }
+        wMul[depth] *= outputScale;
+        bMul[depth] *= outputScale;
+        this.dim = off;
+        this.lrScale = parameterization.equals("meanfield") ? width : 1.0;
+        int rows = Math.max(n, data.nTest());
+        int maxW = 1;
+        for (int w : widths) maxW = Math.max(maxW, w);
+        a = new double[depth][];
+        rz = new double[depth][];
+        ra = new double[depth][];
+        for (int l = 1; l < depth; l++) {
+            a[l] = new double[widths[l] * rows];
+            rz[l] = new double[widths[l] * rows];
+            ra[l] = new double[widths[l] * rows];
+        }
+        out = new double[rows];
+        rout = new double[rows];
+        d0 = new double[maxW * rows];
+        d1 = new double[maxW * rows];
+        rd0 = new double[maxW * rows];
+        rd1 = new double[maxW * rows];
+        e = new double[maxW * rows];
+        re = new double[maxW * rows];
+        batchX = new double[n * widths[0]];
+        vbuf = new double[dim];
+    }
+
+    @Override public int dim() { return dim; }
+    @Override public int n() { return n; }
+    @Override public double lrScale() { return lrScale; }
+
+    @Override
+    public List<ParamBlock> blocks() {
+        List<ParamBlock> b = new ArrayList<>();
+        for (int l = 1; l <= depth; l++) {
+            b.add(new ParamBlock(names[2 * l], offW[l], widths[l] * widths[l - 1], trainable[l - 1]));
+            if (bias) b.add(new ParamBlock(names[2 * l + 1], offB[l], widths[l], trainable[l - 1]));
+        }
+        return b;
+    }
+
+    // ---------------------------------------------------------------- initialization
+
+    @Override
+    public void init(double[] theta, RandomGenerator rng) {
+        Arrays.fill(theta, 0, dim, 0.0);
+        boolean std = parameterization.equals("standard");
+        if (init.equals("chatterjee")) {
+            for (int l = 2; l <= depth; l++) {
+                double lo = initScale / widths[l - 1];
+                for (int k = 0; k < widths[l] * widths[l - 1]; k++) theta[offW[l] + k] = lo * (1 + rng.nextDouble());
+            }
+            return;  // W_1 = 0, all biases 0
+        }
+        for (int l = 1; l <= depth; l++) {
+            double sd = std ? initScale * sigmaW / Math.sqrt(widths[l - 1]) : initScale;
+            for (int k = 0; k < widths[l] * widths[l - 1]; k++) theta[offW[l] + k] = sd * rng.nextGaussian();
+            if (bias && !std) {
+                for (int j = 0; j < widths[l]; j++) theta[offB[l] + j] = initScale * rng.nextGaussian();
+            }
+        }
+        if (init.equals("antisymmetric") && depth >= 2) {
+            // pair neuron j of the last hidden layer with j + m/2: same incoming weights, opposite output weight
+            int l = depth - 1;
+            int m = widths[l];
+            int half = m / 2;
+            int fan = widths[l - 1];
+            for (int j = 0; j < half; j++) {
+                System.arraycopy(theta, offW[l] + j * fan, theta, offW[l] + (j + half) * fan, fan);
+                if (bias) theta[offB[l] + j + half] = theta[offB[l] + j];
+                theta[offW[depth] + j + half] = -theta[offW[depth] + j];
+            }
+            if (bias) theta[offB[depth]] = 0.0;
+        }
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    /** σ(z). */
+    private double sigma(double z) {
+        return switch (act) {
+            case TANH -> Math.tanh(z);
+            case RELU -> z > 0 ? z : 0.0;
+            case SOFTPLUS -> z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+            default -> z;
+        };
+    }
+
+    /** σ'(z) from the activation value s = σ(z). */
+    private double dSigma(double s) {
+        return switch (act) {
+            case TANH -> 1.0 - s * s;
+            case RELU -> s > 0 ? 1.0 : 0.0;
+            case SOFTPLUS -> -Math.expm1(-s);  // sigmoid(z) = 1 − exp(−softplus(z))
+            default -> 1.0;
+        };
+    }
+
+    /** σ''(z) from s = σ(z). */
+    private double ddSigma(double s) {
+        return switch (act) {
+            case TANH -> -2.0 * s * (1.0 - s * s);
+            case SOFTPLUS -> {
+                double g = -Math.expm1(-s);
+                yield g * (1.0 - g);
+            }
+            default -> 0.0;
+        };
+    }
+
+    // ---------------------------------------------------------------- losses
+
+    /** ℓ(h, y): square (y − h)², or logistic log(1 + e^{−yh}) for labels ±1. */
+    private double pointLoss(double h, double y) {
+        if (!logistic) return (h - y) * (h - y);
+        double t = -y * h;
+        return t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t));
+    }
+
+    /** ∂ℓ/∂h. */
+    private double dLoss(double h, double y) {
+        return logistic ? -y * sigmoid(-y * h) : 2.0 * (h - y);
+    }
+
+    /** ∂²ℓ/∂h² (y² = 1 for logistic). */
+    private double ddLoss(double h, double y) {
+        return logistic ? sigmoid(y * h) * sigmoid(-y * h) : 2.0;
+    }
+
+    private static double sigmoid(double t) {
+        return t >= 0 ? 1.0 / (1.0 + Math.exp(-t)) : Math.exp(t) / (1.0 + Math.exp(t));
+    }
+
+    // ---------------------------------------------------------------- passes
+
+    private double[] inputs(int[] idx, int count) {
+        if (idx == null) return data.x();
+        int d = widths[0];
+        if (count > n) throw new IllegalArgumentException("batch count=" + count + " > n=" + n);
+        for (int i = 0; i < count; i++) System.arraycopy(data.x(), idx[i] * d, batchX, i * d, d);
+        return batchX;
+    }
+
+    private double target(int[] idx, int i) {
+        return data.y()[idx == null ? i : idx[i]];
+    }
+
+    /** Forward pass over rows inputs xs (column-major d x rows): fills a[1..L−1] and out. */
+    private void forward(double[] theta, double[] xs, int rows) {
+        double[] prev = xs;
+        for (int l = 1; l <= depth; l++) {
+            int fo = widths[l];
+            int fi = widths[l - 1];
+            double[] z = l == depth ? out : a[l];
+            if (l == depth && paired) {
+                pairedReadout(theta, prev, rows, fi);
+            } else {
+                Blas.gemm(true, false, fo, rows, fi, wMul[l], theta, offW[l], fi, prev, 0, fi, 0.0, z, 0, fo);
+            }
+            boolean last = l == depth;
+            for (int i = 0; i < rows; i++) {
+                int col = i * fo;
+                for (int j = 0; j < fo; j++) {
+                    double v = z[col + j] + (bias ? bMul[l] * theta[offB[l] + j] : 0.0);
+                    z[col + j] = last ? v : sigma(v);
+                }
+            }
+            prev = z;
+        }
+    }
+
+    /**
+     * Readout of an antisymmetrically initialized network summed pair by pair, Σ_{j<m/2} (a_j σ_j + a_{j+m/2}
+     * σ_{j+m/2}), so that each pair, and hence h, is exactly 0 at initialization (a GEMM's blocked summation
+     * order would leave rounding residue of order 1e-17).
+     */
+    private void pairedReadout(double[] theta, double[] prev, int rows, int fi) {
+        int half = fi / 2;
+        int w = offW[depth];
+        for (int i = 0; i < rows; i++) {
+            int col = i * fi;
+            double s = 0;
+            for (int j = 0; j < half; j++) {
+                s += theta[w + j] * prev[col + j] + theta[w + j + half] * prev[col + j + half];
+            }
+            if ((fi & 1) == 1) s += theta[w + fi - 1] * prev[col + fi - 1];
+            out[i] = wMul[depth] * s;
+        }
+    }
+
+    private double[] prevAct(double[] xs, int l) {
+        return l == 1 ? xs : a[l - 1];
+    }
+
+    /**
+     * Backpropagation of δ_L (in d0[0..rows), 1 x rows) over the columns col0..col0+rows of the forward
+     * buffers; writes ∂/∂θ of Σ_i δ_L,i h_i into g[gOff..gOff+dim).
+     */
+    private void backward(double[] theta, double[] xs, int col0, int rows, double[] g, int gOff) {
+        double[] dl = d0;
+        double[] dn = d1;
+        for (int l = depth; l >= 1; l--) {
+            int fo = widths[l];
+            int fi = widths[l - 1];
+            double[] prev = prevAct(xs, l);
+            Blas.gemm(false, true, fi, fo, rows, wMul[l], prev, col0 * fi, fi, dl, 0, fo, 0.0, g, gOff + offW[l], fi);
+            if (bias) {
+                for (int j = 0; j < fo; j++) {
+                    double s = 0;
+                    for (int i = 0; i < rows; i++) s += dl[i * fo + j];
+                    g[gOff + offB[l] + j] = bMul[l] * s;
+                }
+            }
+            if (l > 1) {
+                Blas.gemm(false, false, fi, rows, fo, wMul[l], theta, offW[l], fi, dl, 0, fo, 0.0, dn, 0, fi);
+                double[] ap = a[l - 1];
+                for (int i = 0; i < rows; i++) {
+                    int col = i * fi;
+                    int acol = (col0 + i) * fi;
+                    for (int j = 0; j < fi; j++) dn[col + j] *= dSigma(ap[acol + j]);
+                }
+                double[] t = dl;
+                dl = dn;
+                dn = t;
+            }
+        }
+        for (int l = 1; l <= depth; l++) {
+            if (!trainable[l - 1]) zeroLayer(g, gOff, l);
+        }
+    }
+
+    private void zeroLayer(double[] g, int gOff, int l) {
+        Arrays.fill(g, gOff + offW[l], gOff + offW[l] + widths[l] * widths[l - 1], 0.0);
+        if (bias) Arrays.fill(g, gOff + offB[l], gOff + offB[l] + widths[l], 0.0);
+    }
+
+    @Override
+    public double lossGrad(double[] theta, int[] idx, int count, double[] grad) {
+        int rows = idx == null ? n : count;
+        double[] xs = inputs(idx, count);
+        forward(theta, xs, rows);
+        double loss = 0;
+        for (int i = 0; i < rows; i++) {
+            double y = target(idx, i);
+            loss += pointLoss(out[i], y);
+            d0[i] = dLoss(out[i], y) / rows;
+        }
+        backward(theta, xs, 0, rows, grad, 0);
+        return loss / rows;
+    }
+
+    @Override
+    public double loss(double[] theta, int[] idx, int count) {
+        int rows = idx == null ? n : count;
+        forward(theta, inputs(idx, count), rows);
+        double loss = 0;
+        for (int i = 0; i < rows; i++) loss += pointLoss(out[i], target(idx, i));
+        return loss / rows;
+    }
+
+    @Override
+    public double testLoss(double[] theta) {
+        int t = data.nTest();
+        if (t == 0) return Double.NaN;
+        forward(theta, data.xTest(), t);
+        double loss = 0;
+        for (int i = 0; i < t; i++) loss += pointLoss(out[i], data.yTest()[i]);
+        return loss / t;
+    }
+
+    @Override
+    public void outputs(double[] theta, int[] idx, int count, double[] dst) {
+        int rows = idx == null ? n : count;
+        forward(theta, inputs(idx, count), rows);
+        System.arraycopy(out, 0, dst, 0, rows);
+    }
+
+    @Override
+    public void jacobian(double[] theta, int[] idx, int count, double[] dst) {
+        int rows = idx == null ? n : count;
+        if (dst.length < (long) rows * dim) {
+            throw new IllegalArgumentException("jacobian: out.length=" + dst.length + " < rows*dim=" + rows + "*" + dim);
+        }
+        double[] xs = inputs(idx, count);
+        forward(theta, xs, rows);
+        for (int r = 0; r < rows; r++) {
+            d0[0] = 1.0;
+            backward(theta, xs, r, 1, dst, r * dim);
+        }
+    }
+
+    /**
+     * Pearlmutter's R-operator: forward R-pass R{z_l} = s_l(V_l a_{l−1} + W_l R{a_{l−1}}) + t_l v_{b_l},
+     * R{a_l} = σ'(z_l) R{z_l}; then the R-backward pass of δ_L = (2/rows) r with R{δ_L} = (2/rows) R{h}.
+     */
+    @Override
+    public void hvp(double[] theta, int[] idx, int count, double[] v, double[] dst) {
+        int rows = idx == null ? n : count;
+        double[] xs = inputs(idx, count);
+        System.arraycopy(v, 0, vbuf, 0, dim);
+        for (int l = 1; l <= depth; l++) {
+            if (!trainable[l - 1]) zeroLayer(vbuf, 0, l);
+        }
+        forward(theta, xs, rows);
+        // R-forward
+        for (int l = 1; l <= depth; l++) {
+            int fo = widths[l];
+            int fi = widths[l - 1];
+            double[] z = l == depth ? rout : rz[l];
+            double[] prev = prevAct(xs, l);
+            Blas.gemm(true, false, fo, rows, fi, wMul[l], vbuf, offW[l], fi, prev, 0, fi, 0.0, z, 0, fo);
+            if (l > 1) Blas.gemm(true, false, fo, rows, fi, wMul[l], theta, offW[l], fi, ra[l - 1], 0, fi, 1.0, z, 0, fo);
+            if (bias) {
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < fo; j++) z[i * fo + j] += bMul[l] * vbuf[offB[l] + j];
+                }
+            }
+            if (l < depth) {
+                double[] al = a[l];
+                double[] ral = ra[l];
+                for (int k = 0; k < fo * rows; k++) ral[k] = dSigma(al[k]) * z[k];
+            }
+        }
+        // R-backward
+        double[] dl = d0;
+        double[] dn = d1;
+        double[] rdl = rd0;
+        double[] rdn = rd1;
+        for (int i = 0; i < rows; i++) {
+            double y = target(idx, i);
+            dl[i] = dLoss(out[i], y) / rows;
+            rdl[i] = ddLoss(out[i], y) * rout[i] / rows;
+        }
+        for (int l = depth; l >= 1; l--) {
+            int fo = widths[l];
+            int fi = widths[l - 1];
+            double[] prev = prevAct(xs, l);
+            Blas.gemm(false, true, fi, fo, rows, wMul[l], prev, 0, fi, rdl, 0, fo, 0.0, dst, offW[l], fi);
+            if (l > 1) Blas.gemm(false, true, fi, fo, rows, wMul[l], ra[l - 1], 0, fi, dl, 0, fo, 1.0, dst, offW[l], fi);
+            if (bias) {
+                for (int j = 0; j < fo; j++) {
+                    double s = 0;
+                    for (int i = 0; i < rows; i++) s += rdl[i * fo + j];
+                    dst[offB[l] + j] = bMul[l] * s;
+                }
+            }
+            if (l > 1) {
+                Blas.gemm(false, false, fi, rows, fo, wMul[l], theta, offW[l], fi, dl, 0, fo, 0.0, e, 0, fi);
+                Blas.gemm(false, false, fi, rows, fo, wMul[l], vbuf, offW[l], fi, dl, 0, fo, 0.0, re, 0, fi);
+                Blas.gemm(false, false, fi, rows, fo, wMul[l], theta, offW[l], fi, rdl, 0, fo, 1.0, re, 0, fi);
+                double[] ap = a[l - 1];
+                double[] rzp = rz[l - 1];
+                for (int k = 0; k < fi * rows; k++) {
+                    double s = ap[k];
+                    double ds = dSigma(s);
+                    dn[k] = e[k] * ds;
+                    rdn[k] = re[k] * ds + e[k] * ddSigma(s) * rzp[k];
+                }
+                double[] t = dl;
+                dl = dn;
+                dn = t;
+                t = rdl;
+                rdl = rdn;
+                rdn = t;
+            }
+        }
+        for (int l = 1; l <= depth; l++) {
+            if (!trainable[l - 1]) zeroLayer(dst, 0, l);
+        }
+    }
+}

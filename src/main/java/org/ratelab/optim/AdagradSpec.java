@@ -1,0 +1,45 @@
+package org.ratelab.optim;
+
+import org.ratelab.spec.Node;
+
+/**
+ * Adagrad (Duchi, Hazan &amp; Singer 2011, JMLR 12), exactly as torch.optim.Adagrad (t from 1):
+ * g ← g + λθ; clr = η_t/(1 + (t−1)·lr_decay); s ← s + g² with s₀ = initial_accumulator_value;
+ * θ ← θ − clr · g/(√s + ε). Costs B (or n) per-sample gradients per step.
+ */
+public record AdagradSpec(double lr, double lrDecay, double weightDecay, double initialAccumulatorValue,
+                          double eps, int batchSize, String sampling, Schedule schedule, Noise noise)
+        implements OptimizerSpec {
+    public static final String NAME = "adagrad";
+
+    static AdagradSpec parse(Node n) {
+        return new AdagradSpec(n.positive("lr", 1e-2), n.nonNegative("lr_decay", 0.0),
+                n.nonNegative("weight_decay", 0.0), n.nonNegative("initial_accumulator_value", 0.0),
+                n.positive("eps", 1e-10), Gradients.batchSize(n, 0), Gradients.sampling(n),
+                Schedule.parse(n.child("schedule")), Noise.parse(n.child("noise")));
+    }
+
+    @Override public String name() { return NAME; }
+
+    @Override
+    public Optimizer instantiate(int dim, int n, double lrScale) {
+        Gradients source = new Gradients(dim, n, batchSize, sampling, noise);
+        double[] g = new double[dim];
+        double[] sum = new double[dim];
+        java.util.Arrays.fill(sum, initialAccumulatorValue);
+        return new Optimizer() {
+            @Override
+            public void step(long k, double[] theta, Oracle oracle) {
+                source.grad(theta, oracle, g);
+                double clr = lr * lrScale * schedule.factor(k, source.batch()) / (1 + k * lrDecay);
+                for (int i = 0; i < dim; i++) {
+                    double gi = weightDecay != 0 ? g[i] + weightDecay * theta[i] : g[i];
+                    sum[i] += gi * gi;
+                    theta[i] += -clr * (gi / (Math.sqrt(sum[i]) + eps));
+                }
+            }
+
+            @Override public boolean fullGradientAtIterate() { return source.full(); }
+        };
+    }
+}

@@ -1,0 +1,142 @@
+package org.ratelab.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.ratelab.spec.Node;
+import org.ratelab.spec.SpecException;
+
+/** Every method parses from a spec, validates, and round-trips through its canonical form. */
+class OptimizerSpecTest {
+    static List<String> names() { return Optimizers.NAMES; }
+
+    static OptimizerSpec parse(Map<String, Object> m) { return Optimizers.parse(new Node("optimizer", m)); }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void defaultsRoundTripThroughCanonical(String name) {
+        OptimizerSpec s = parse(Map.of("name", name));
+        assertEquals(name, s.name());
+        Map<String, Object> canon = s.canonical();
+        assertEquals(s, parse(new LinkedHashMap<>(canon)), canon.toString());
+        assertTrue(s.lr() > 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void nonDefaultSchedulesAndNoiseRoundTrip(String name) {
+        Map<String, Object> m = new LinkedHashMap<>(Map.of("name", name, "lr", 0.05));
+        m.put("schedule", Map.of("kind", "linear_scaling", "warmup_steps", 10, "base_batch", 4, "every", 30,
+                "decay", 0.5));
+        OptimizerSpec s;
+        try {
+            m.put("noise", Map.of("kind", "aligned", "scale", 0.2));
+            s = parse(m);
+        } catch (SpecException e) {
+            // methods without gradient noise injection reject the key, naming it
+            assertTrue(e.getMessage().contains("noise"), e.getMessage());
+            m.remove("noise");
+            s = parse(m);
+        }
+        assertEquals(s, parse(new LinkedHashMap<>(s.canonical())));
+    }
+
+    @Test
+    void existingSgdKeysKeepWorking() {
+        SgdSpec s = (SgdSpec) parse(Map.of("name", "sgd", "lr", 0.2, "batch_size", 8, "sampling", "shuffle",
+                "momentum", 0.9, "dampening", 0.1, "weight_decay", 1e-4,
+                "schedule", Map.of("kind", "robbins_monro", "q", 0.75, "n0", 10)));
+        assertEquals(8, s.batchSize());
+        assertEquals(0.75, s.schedule().q());
+        assertEquals(Noise.NONE, s.noise());
+        GdSpec g = (GdSpec) parse(Map.of("name", "gd", "lr", 0.3));
+        assertEquals(Schedule.CONSTANT, g.schedule());
+    }
+
+    @Test
+    void errorsNameTheKey() {
+        SpecException e = assertThrows(SpecException.class, () -> parse(Map.of("name", "adam", "beta3", 0.1)));
+        assertTrue(e.getMessage().contains("optimizer.beta3"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "adam", "beta1", 1.0)));
+        assertTrue(e.getMessage().contains("optimizer.beta1"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "sgd", "nesterov", true)));
+        assertTrue(e.getMessage().contains("optimizer.nesterov"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "gd", "schedule",
+                Map.of("kind", "step_decay"))));
+        assertTrue(e.getMessage().contains("optimizer.schedule.every"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "gd", "noise", Map.of("kind", "pink"))));
+        assertTrue(e.getMessage().contains("optimizer.noise.kind"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "svrg", "batch_size", 0)));
+        assertTrue(e.getMessage().contains("optimizer.batch_size"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "lbfgs")));
+        assertTrue(e.getMessage().contains("optimizer.name"), e.getMessage());
+    }
+
+    @Test
+    void schedulesArePureFunctions() {
+        Schedule rm = new Schedule("robbins_monro", 0.5, 4, 0.1, 0, 0, 256);
+        assertEquals(1.0, rm.factor(0));
+        assertEquals(Math.pow(2, -0.5), rm.factor(4), 1e-15);
+        Schedule step = new Schedule("step_decay", 1, 1, 0.5, 10, 0, 256);
+        assertEquals(1.0, step.factor(9));
+        assertEquals(0.25, step.factor(25));
+        Schedule goyal = new Schedule("linear_scaling", 1, 1, 0.1, 100, 10, 256);
+        assertEquals(1.0, goyal.factor(0, 1024));
+        assertEquals(2.5, goyal.factor(5, 1024), 1e-15);   // halfway from 1 to 4
+        assertEquals(4.0, goyal.factor(10, 1024));
+        assertEquals(0.4, goyal.factor(150, 1024), 1e-15); // one decay
+        assertEquals(goyal.factor(57, 512), goyal.factor(57, 512));
+        assertThrows(IllegalStateException.class, () -> goyal.factor(3));
+    }
+
+    @Test
+    void boundedAndAlignedNoise() {
+        TestOracles.Quadratic q = new TestOracles.Quadratic(new double[] {0, 0, 0}, 9);
+        Noise.State bounded = new Noise("bounded", 0.5).instantiate(3);
+        Noise.State aligned = new Noise("aligned", 0.5).instantiate(3);
+        double[] first = null;
+        double sumNorm = 0;
+        for (int k = 0; k < 2000; k++) {
+            double[] g = new double[3];
+            bounded.add(g, new double[3], 0, q);
+            double norm = Math.sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
+            assertTrue(norm <= 0.5 + 1e-15);
+            double[] h = new double[3];
+            aligned.add(h, new double[3], 0, q);
+            double hn = Math.sqrt(h[0] * h[0] + h[1] * h[1] + h[2] * h[2]);
+            assertTrue(hn <= 0.5 + 1e-15);
+            if (first == null) first = h.clone();
+            // every aligned draw points along the first one, with a positive coefficient
+            double dot = (h[0] * first[0] + h[1] * first[1] + h[2] * first[2])
+                    / Math.sqrt(first[0] * first[0] + first[1] * first[1] + first[2] * first[2]);
+            assertEquals(hn, dot, 1e-12);
+            sumNorm += norm;
+        }
+        // uniform in the 3-ball of radius c: E|Z| = 3c/4
+        assertEquals(0.375, sumNorm / 2000, 0.01);
+    }
+
+    @Test
+    void mlNoiseScalesWithTheLoss() {
+        TestOracles.Quadratic q = new TestOracles.Quadratic(new double[] {1, 1}, 9);
+        Noise.State ml = new Noise("ml", 2.0).instantiate(2);
+        double sq = 0;
+        int reps = 20000;
+        for (int k = 0; k < reps; k++) {
+            double[] g = new double[2];
+            ml.add(g, new double[] {1, 1}, 1.0, q); // F = 1
+            sq += g[0] * g[0] + g[1] * g[1];
+        }
+        assertEquals(2.0, sq / reps, 0.06); // E|√(σF)Z|² = σF
+        double[] g = new double[2];
+        ml.add(g, new double[] {0, 0}, 0.0, q);
+        assertEquals(0.0, g[0]);
+    }
+}
