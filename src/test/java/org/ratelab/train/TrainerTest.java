@@ -129,6 +129,16 @@ class TrainerTest {
                     return List.of(new org.ratelab.model.ParamBlock("x", 0, 1));
                 }
                 @Override
+                public void hvp(double[] t, int[] idx, int count, double[] v, double[] out) { out[0] = 2 * v[0]; }
+                @Override
+                public void jacobian(double[] t, int[] idx, int count, double[] out) {
+                    java.util.Arrays.fill(out, 0, idx == null ? data.n() : count, 1.0);
+                }
+                @Override
+                public void outputs(double[] t, int[] idx, int count, double[] out) {
+                    java.util.Arrays.fill(out, 0, idx == null ? data.n() : count, t[0]);
+                }
+                @Override
                 public double lossGrad(double[] t, int[] idx, int count, double[] g) {
                     if (calls++ == 3) throw new IllegalStateException("boom at step 3");
                     g[0] = 2 * t[0];
