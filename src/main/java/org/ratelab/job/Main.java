@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ratelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Convergence theorems held against real training runs, at grid scale, on Spark.",
-        subcommands = {RunCommand.class, PlanCommand.class, SqlCommand.class, ChecksCommand.class, EnvCommand.class})
+        subcommands = {RunCommand.class, PlanCommand.class, SqlCommand.class, ChecksCommand.class,
+            ReproduceCommand.class, EnvCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
 

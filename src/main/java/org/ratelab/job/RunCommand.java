@@ -101,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    private static String marker(Plan plan, SparkSession spark) throws IOException {
+    static String marker(Plan plan, SparkSession spark) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tool", "ratelab");
         m.put("version", Main.version());

@@ -15,10 +15,12 @@ import java.util.Map;
  * @param axes        the grid axes shared by every optimizer
  * @param maxRuns     the grid size above which {@code run} and {@code plan} need {@code --force}
  * @param sections    the spec's analysis sections (e.g. {@code checks}), as parsed, for later stages
+ * @param claim       the THEORY.md claim the experiment tests ({@code claim}, 0 for none)
+ * @param reference   where in the seed documents the claim comes from ({@code reference})
  */
 public record ExperimentSpec(String file, String name, String description, String profile,
                              Map<String, Object> base, List<OptimizerEntry> optimizers, List<Axis> axes,
-                             long maxRuns, Map<String, Object> sections) {
+                             long maxRuns, Map<String, Object> sections, int claim, String reference) {
 
     /**
      * One optimizer of the spec with the axes that apply to it alone.

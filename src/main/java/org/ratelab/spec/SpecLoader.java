@@ -108,6 +108,8 @@ public final class SpecLoader {
                     + "letter or digit, got '" + name + "'");
         }
         String description = top.str("description", "");
+        int claim = top.integer("claim", 0, 0, 1000);
+        String reference = top.str("reference", "");
         Node limits = top.child("limits");
         long maxRuns = limits.lng("max_runs", DEFAULT_MAX_RUNS, 1, Long.MAX_VALUE);
         limits.done();
@@ -164,7 +166,8 @@ public final class SpecLoader {
                 }
             }
         }
-        return new ExperimentSpec(file, name, description, prof, base, optimizers, axes, maxRuns, sections);
+        return new ExperimentSpec(file, name, description, prof, base, optimizers, axes, maxRuns, sections, claim,
+                reference);
     }
 
     private static Map<String, Object> sectionMap(Node top, String key, Node section) {
