@@ -82,11 +82,17 @@ public final class Checks {
 
     public static Dataset<Row> compute(SparkSession spark, String experiment, List<CheckSpec> checks,
                                        Dataset<Row> runs, Dataset<Row> rates, FitSpec fit) {
+        return compute(spark, experiment, checks, runs, rates, null, fit);
+    }
+
+    /** As above; with curves, law checks can also use curve maxima and values at fits.at_steps. */
+    public static Dataset<Row> compute(SparkSession spark, String experiment, List<CheckSpec> checks,
+                                       Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves, FitSpec fit) {
         List<Row> rows = new ArrayList<>();
         for (CheckSpec c : checks) {
             if (c.observe().equals("compare")) {
-                List<Obs> l = observe(c.left(), runs, rates, fit);
-                List<Obs> r = observe(c.right(), runs, rates, fit);
+                List<Obs> l = observe(c.left(), runs, rates, curves, fit);
+                List<Obs> r = observe(c.right(), runs, rates, curves, fit);
                 Obs a = l.get(0);
                 Obs b = r.get(0);
                 double diff = a.value() - b.value();
@@ -96,7 +102,7 @@ public final class Checks {
                         detail));
                 continue;
             }
-            List<Obs> obs = observe(c, runs, rates, fit);
+            List<Obs> obs = observe(c, runs, rates, curves, fit);
             for (Obs o : obs) {
                 String name = obs.size() > 1 ? c.name() + " [" + o.label() + "]" : c.name();
                 rows.add(row(experiment, name, c, o.value(), o.lo(), o.hi(), o.runs(), o.detail()));
@@ -117,7 +123,8 @@ public final class Checks {
                 detail + slack, e.text(), runs, c.description());
     }
 
-    static List<Obs> observe(CheckSpec c, Dataset<Row> runs, Dataset<Row> rates, FitSpec fit) {
+    static List<Obs> observe(CheckSpec c, Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves,
+                             FitSpec fit) {
         Dataset<Row> sel = runs.where(where(c.where()));
         long n = sel.count();
         String scope = describe(c.where()) + n + " runs";
@@ -146,7 +153,8 @@ public final class Checks {
                 String metric = (String) c.target().get("metric");
                 String axis = (String) c.target().get("axis");
                 Dataset<Row> selRates = rates.join(sel.select("run_id"), "run_id");
-                List<Row> laws = ScalingLaws.compute(sel, selRates, fit)
+                Dataset<Row> selCurves = curves == null ? null : curves.join(sel.select("run_id"), "run_id");
+                List<Row> laws = ScalingLaws.compute(sel, selRates, selCurves, fit)
                         .where(col("metric").equalTo(metric).and(col("axis").equalTo(axis)))
                         .orderBy("group_key").collectAsList();
                 if (laws.isEmpty()) {

@@ -15,11 +15,13 @@ import org.ratelab.spec.Node;
  * @param tailFraction   the stationary tail of a stochastic run: this fraction of its recorded steps, last
  * @param bootstrap      bootstrap resamples for intervals over seeds
  * @param level          confidence level of the intervals
+ * @param atSteps        steps at which every curve metric is also taken as a law metric
+ *                       ({@code metric.at_step@k}: the value at the last recorded step ≤ k)
  */
 public record FitSpec(double[] eps, double linearMinR2, double powerMinR2, long powerFrom, long powerTo,
-                      double tailFraction, int bootstrap, double level) implements Serializable {
+                      double tailFraction, int bootstrap, double level, double[] atSteps) implements Serializable {
     public static final FitSpec DEFAULT = new FitSpec(new double[] {1e-2, 1e-4, 1e-6, 1e-8}, 0.999, 0.99, 0, 0,
-            0.25, 1000, 0.95);
+            0.25, 1000, 0.95, new double[0]);
 
     @SuppressWarnings("unchecked")
     public static FitSpec parse(Object section) {
@@ -35,7 +37,11 @@ public record FitSpec(double[] eps, double linearMinR2, double powerMinR2, long 
                 n.lng("power_to", 0, 0, Long.MAX_VALUE),
                 n.dbl("tail_fraction", DEFAULT.tailFraction, 0, 1, true),
                 n.integer("bootstrap", DEFAULT.bootstrap, 10, 1_000_000),
-                n.dbl("level", DEFAULT.level, 0.5, 0.999, false));
+                n.dbl("level", DEFAULT.level, 0.5, 0.999, false),
+                n.doubles("at_steps", DEFAULT.atSteps));
+        for (double k : f.atSteps) {
+            if (k < 0 || k != Math.rint(k)) throw n.error("at_steps", "steps are whole numbers >= 0, got " + k);
+        }
         if (f.powerTo > 0 && f.powerTo <= f.powerFrom) {
             throw n.error("power_to", "must be > power_from (" + f.powerFrom + "), got " + f.powerTo);
         }
@@ -47,7 +53,8 @@ public record FitSpec(double[] eps, double linearMinR2, double powerMinR2, long 
     public boolean equals(Object o) {
         return o instanceof FitSpec f && java.util.Arrays.equals(eps, f.eps) && linearMinR2 == f.linearMinR2
                 && powerMinR2 == f.powerMinR2 && powerFrom == f.powerFrom && powerTo == f.powerTo
-                && tailFraction == f.tailFraction && bootstrap == f.bootstrap && level == f.level;
+                && tailFraction == f.tailFraction && bootstrap == f.bootstrap && level == f.level
+                && java.util.Arrays.equals(atSteps, f.atSteps);
     }
 
     @Override

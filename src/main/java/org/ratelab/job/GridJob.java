@@ -89,12 +89,12 @@ public final class GridJob {
             Rates.compute(curvesT, runsT, analysis.fit()).write().mode(SaveMode.ErrorIfExists)
                     .parquet(staging.table("rates"));
             Dataset<Row> ratesT = spark.read().schema(Schemas.RATES).parquet(staging.table("rates"));
-            ScalingLaws.compute(runsT, ratesT, analysis.fit()).orderBy("experiment", "axis", "group_key", "metric")
+            ScalingLaws.compute(runsT, ratesT, curvesT, analysis.fit()).orderBy("experiment", "axis", "group_key", "metric")
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("laws"));
             Summaries.compute(runsT, ratesT, analysis.fit()).orderBy("experiment", "group_key", "metric", "kind", "eps")
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("summaries"));
             Dataset<Row> checks = Checks.compute(spark, plan.spec().name(), analysis.checks(), runsT, ratesT,
-                    analysis.fit());
+                    curvesT, analysis.fit());
             checks.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("checks"));
             Dataset<Row> checksT = spark.read().schema(Schemas.CHECKS).parquet(staging.table("checks"));
             long nChecks = checksT.count();

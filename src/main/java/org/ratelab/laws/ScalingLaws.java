@@ -34,7 +34,9 @@ import org.ratelab.table.Schemas;
  *
  * <p>Metrics: the run summaries {@code final_loss}, {@code steps_to_threshold} (converged runs),
  * {@code rel_change}, {@code dist_init}, and every per-run rate as {@code metric.kind} (with
- * {@code @eps} for thresholds), e.g. {@code loss.steps_to_eps@1.0E-8}, plus {@code loss.linear_gap} = 1 − ρ̂.
+ * {@code @eps} for thresholds), e.g. {@code loss.steps_to_eps@1.0E-8}, plus {@code loss.linear_gap} = 1 − ρ̂,
+ * and from the curves every metric's maximum over the trajectory ({@code rel_change.max}) and its value at
+ * each of {@code fits.at_steps} ({@code rel_change.at_step@1000}: the last recorded step ≤ 1000).
  * Only positive finite values count; a law needs two distinct values of its axis.
  */
 public final class ScalingLaws {
@@ -55,8 +57,15 @@ public final class ScalingLaws {
     }
 
     public static Dataset<Row> compute(Dataset<Row> runs, Dataset<Row> rates, FitSpec spec) {
-        Dataset<Row> perRun = rates.where(col("value").isNotNull())
-                .groupBy("run_id")
+        return compute(runs, rates, null, spec);
+    }
+
+    /** Laws over runs, their rates and (when not null) their curves' maxima and values at fits.at_steps. */
+    public static Dataset<Row> compute(Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves, FitSpec spec) {
+        Dataset<Row> long_ = rates.where(col("value").isNotNull())
+                .select(col("run_id"), col("metric"), col("kind"), col("eps"), col("value"));
+        if (curves != null) long_ = long_.unionByName(curveStats(curves, spec));
+        Dataset<Row> perRun = long_.groupBy("run_id")
                 .agg(functions.collect_list(functions.struct(col("metric"), col("kind"), col("eps"), col("value")))
                         .as("rates"));
         List<String> cols = new ArrayList<>(List.of("experiment", "axes_json", "seed"));
@@ -73,6 +82,33 @@ public final class ScalingLaws {
                         Encoders.row(Schemas.LAWS));
     }
 
+    /** (run_id, metric, kind, eps, value) rows: each curve metric's max, and its value at fits.at_steps. */
+    static Dataset<Row> curveStats(Dataset<Row> curves, FitSpec spec) {
+        List<org.apache.spark.sql.Column> aggs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (String m : org.ratelab.probes.Metrics.NAMES) {
+            if (!java.util.Arrays.asList(curves.columns()).contains(m)) continue;
+            aggs.add(functions.max(col(m)).as(m + "\u0001max\u0001"));
+            names.add(m + "\u0001max\u0001");
+            for (double k : spec.atSteps()) {
+                String n = m + "\u0001at_step\u0001" + (long) k;
+                aggs.add(functions.max_by(functions.when(col("step").leq((long) k), col(m)),
+                        functions.when(col("step").leq((long) k), col("step"))).as(n));
+                names.add(n);
+            }
+        }
+        Dataset<Row> wide = curves.groupBy("run_id").agg(aggs.get(0),
+                aggs.subList(1, aggs.size()).toArray(new org.apache.spark.sql.Column[0]));
+        StringBuilder stack = new StringBuilder("stack(" + names.size());
+        for (String n : names) {
+            String[] p = n.split("\u0001", -1);
+            stack.append(", '").append(p[0]).append("', '").append(p[1]).append("', ")
+                    .append(p[2].isEmpty() ? "CAST(NULL AS DOUBLE)" : p[2] + "D").append(", `").append(n).append('`');
+        }
+        stack.append(") AS (metric, kind, eps, value)");
+        return wide.selectExpr("run_id", stack.toString()).where(col("value").isNotNull());
+    }
+
     static Iterator<Row> points(Row r) throws Exception {
         String experiment = r.getString(0);
         Map<String, String> axes = JSON.readValue(r.getString(1), new TypeReference<LinkedHashMap<String, String>>() {});
@@ -87,7 +123,9 @@ public final class ScalingLaws {
             for (Row rate : r.<Row>getList(ratesIdx)) {
                 Double eps = rate.isNullAt(2) ? null : rate.getDouble(2);
                 double v = rate.getDouble(3);
-                y.put(rateMetric(rate.getString(0), rate.getString(1), eps), v);
+                String kind = rate.getString(1);
+                y.put(kind.equals("at_step") ? rate.getString(0) + ".at_step@" + eps.longValue()
+                        : rateMetric(rate.getString(0), kind, eps), v);
                 if (rate.getString(1).equals("linear")) y.put(rate.getString(0) + ".linear_gap", 1.0 - v);
             }
         }

@@ -37,7 +37,7 @@ class GridJobTest {
     /** The spec: SMALL plus an optimizer whose step size makes GD diverge. */
     static final String SPEC = TestSpecs.SMALL.replace("  - {name: sgd, lr: 0.5, batch_size: 8}\n",
             "  - {name: sgd, lr: 0.5, batch_size: 8}\n  - {name: gd, lr: 400.0}\n") + """
-            fits: {eps: [0.1, 0.01], bootstrap: 300}
+            fits: {eps: [0.1, 0.01], bootstrap: 300, at_steps: [100]}
             checks:
               - name: lazy-width-law
                 description: NTK scaling moves weights O(1/sqrt(m))
@@ -148,6 +148,13 @@ class GridJobTest {
                 "optimizer.name=sgd,optimizer.lr=0.5,optimizer.batch_size=8"),
                 laws.stream().map(r -> r.getString(1)).toList());
         for (Row r : laws) assertEquals(4L, r.getLong(r.fieldIndex("n_points")));
+        // laws of trajectory maxima and of values at fits.at_steps: rel_change grows along a GD run, so its
+        // maximum is its final value, and at step 100 it is the value recorded at step 100
+        Dataset<Row> lw = table(out, "laws").where("axis = 'model.width' AND group_key = 'optimizer.name=gd,optimizer.lr=1.0'");
+        double fin = lw.where("metric = 'rel_change'").first().getDouble(3);
+        assertEquals(fin, lw.where("metric = 'rel_change.max'").first().getDouble(3), 1e-12);
+        assertEquals(1, lw.where("metric = 'rel_change.at_step@100'").count());
+        assertEquals(1, lw.where("metric = 'loss.steps_to_eps@0.1'").count());
         // summaries: each group of seeds has 2 runs
         assertEquals(0, table(out, "summaries").where("n_runs <> 2").count());
     }
