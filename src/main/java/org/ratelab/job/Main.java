@@ -6,19 +6,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The ratelab CLI: {@code run}, {@code plan}, {@code sql}, {@code env}. Exit status: 0 success (diverged
- * or failed runs are results, not errors), 2 a spec or request that cannot be carried out (one line on
- * stderr, nothing written), 1 an unexpected failure.
+ * The ratelab CLI: {@code run}, {@code plan}, {@code sql}, {@code env}, {@code report}. Exit status: 0 success
+ * (diverged or failed runs are results, not errors), 2 a spec or request that cannot be carried out (one
+ * line on stderr, nothing written), 1 an unexpected failure.
  */
 @Command(name = "ratelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Convergence theorems held against real training runs, at grid scale, on Spark.",
-        subcommands = {RunCommand.class, PlanCommand.class, SqlCommand.class, EnvCommand.class})
+        subcommands = {RunCommand.class, PlanCommand.class, SqlCommand.class, EnvCommand.class,
+            ReportCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: run, plan, sql or env");
+        throw new CommandLine.ParameterException(new CommandLine(this),
+                "a command is required: run, plan, sql, env or report");
     }
 
     public static void main(String[] args) {
