@@ -96,7 +96,7 @@ public final class Report {
             if (d.meanField(e.name())) particles(page, d, e, particles);
             h.append("</section>\n");
         }
-        environment(page, marker, exps, d);
+        environment(page, marker);
         h.append("</body>\n</html>\n");
 
         Path index = new Path(dir, INDEX);
@@ -304,7 +304,7 @@ public final class Report {
         }
     }
 
-    private static void environment(Page p, JsonNode m, List<ReportData.Experiment> exps, ReportData d) {
+    private static void environment(Page p, JsonNode m) {
         p.html.append("<section id=\"env\">\n<h2>Environment</h2>\n<p class=\"note\">As recorded by "
                 + "<code>run</code> in <code>_ratelab.json</code>.</p>\n");
         List<List<String>> rows = new ArrayList<>();
