@@ -60,6 +60,19 @@ public final class GridJob {
     }
 
     public static Summary execute(SparkSession spark, Plan plan, OutputDir out, int partitions) throws IOException {
+        return execute(spark, plan, out, partitions, (java.io.PrintStream) null);
+    }
+
+    /** Like the four-argument form, showing progress ({@link Progress}) on {@code progressTo} unless null. */
+    public static Summary execute(SparkSession spark, Plan plan, OutputDir out, int partitions,
+                                  java.io.PrintStream progressTo) throws IOException {
+        try (Progress progress = Progress.start(spark.sparkContext(), plan, progressTo)) {
+            return executeCounted(spark, plan, out, partitions, progress.counters());
+        }
+    }
+
+    private static Summary executeCounted(SparkSession spark, Plan plan, OutputDir out, int partitions,
+                                          Progress.Counters counters) throws IOException {
         long t0 = System.currentTimeMillis();
         Analysis analysis = Analysis.of(plan);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -70,7 +83,7 @@ public final class GridJob {
                 .flatMap(bucket -> {
                     if (requireNative) Blas.requireNative();
                     List<RunResult> rs = new ArrayList<>(bucket.size());
-                    for (RunConfig c : bucket) rs.add(Trainer.train(c));
+                    for (RunConfig c : bucket) rs.add(counters.count(Trainer.train(c)));
                     return rs.iterator();
                 })
                 .persist(StorageLevel.MEMORY_AND_DISK());

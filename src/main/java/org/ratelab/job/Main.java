@@ -6,20 +6,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The ratelab CLI: {@code run}, {@code plan}, {@code sql}, {@code checks}, {@code env}. Exit status: 0 success (diverged
- * or failed runs are results, not errors), 2 a spec or request that cannot be carried out (one line on
- * stderr, nothing written), 1 an unexpected failure.
+ * The ratelab CLI: {@code run}, {@code plan}, {@code sql}, {@code checks}, {@code report},
+ * {@code reproduce}, {@code env}. Exit status: 0 success (diverged or failed runs are results, not errors),
+ * 2 a spec or request that cannot be carried out (one line on stderr, nothing written), 1 an unexpected
+ * failure ({@code checks}: 1 when a check failed).
  */
 @Command(name = "ratelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Convergence theorems held against real training runs, at grid scale, on Spark.",
         subcommands = {RunCommand.class, PlanCommand.class, SqlCommand.class, ChecksCommand.class,
-            ReproduceCommand.class, EnvCommand.class})
+            ReportCommand.class, ReproduceCommand.class, EnvCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: run, plan, sql or env");
+        throw new CommandLine.ParameterException(new CommandLine(this),
+                "a command is required: run, plan, sql, env or report");
     }
 
     public static void main(String[] args) {

@@ -105,8 +105,11 @@ final class ReproduceCommand implements Callable<Integer> {
                 i++;
                 o.printf("ratelab: [%d/%d] %s: %d runs%n", i, plans.size(), p.spec().name(), p.runs().size());
                 OutputDir target = OutputDir.of(dir + "/" + p.spec().name(), spark.sparkContext().hadoopConfiguration());
-                target.create(RunCommand.marker(p, spark));
-                GridJob.Summary s = GridJob.execute(spark, p, target, 0);
+                Instant started = Instant.now();
+                target.create(RunCommand.marker(p, spark, started, null));
+                GridJob.Summary s = GridJob.execute(spark, p, target, 0, System.err);
+                target.create(RunCommand.marker(p, spark, started, s.wallMs()));
+                ReportCommand.afterRun(spark, target, o, cmd.commandLine().getErr());
                 o.printf("ratelab:   %.1f s (%s); checks %d passed, %d failed%n", s.wallMs() / 1000.0,
                         RunCommand.counts(s.statusCounts()), s.checks() - s.checksFailed(), s.checksFailed());
                 for (Row c : spark.read().schema(Schemas.CHECKS).parquet(target.table("checks"))

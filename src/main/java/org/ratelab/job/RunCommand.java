@@ -78,14 +78,17 @@ final class RunCommand implements Callable<Integer> {
         SparkSession spark = Sessions.start(master, confMap);
         try {
             OutputDir target = OutputDir.of(dir, spark.sparkContext().hadoopConfiguration());
-            target.create(marker(plan, spark));
-            GridJob.Summary s = GridJob.execute(spark, plan, target, partitions);
+            Instant started = Instant.now();
+            target.create(marker(plan, spark, started, null));
+            GridJob.Summary s = GridJob.execute(spark, plan, target, partitions, System.err);
+            target.create(marker(plan, spark, started, s.wallMs()));  // the report shows wall time and cores
             o.printf("ratelab: done: %d runs in %.1f s (%s); makespan %.2f x ideal; tables in %s%n", s.runs(),
                     s.wallMs() / 1000.0, counts(s.statusCounts()), s.makespanRatio(), target.uri());
             if (s.checks() > 0) {
                 o.printf("ratelab: checks: %d passed, %d failed (jobs/ratelab checks --out %s)%n",
                         s.checks() - s.checksFailed(), s.checksFailed(), dir);
             }
+            ReportCommand.afterRun(spark, target, o, cmd.commandLine().getErr());
             return 0;
         } finally {
             spark.stop();
@@ -101,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    static String marker(Plan plan, SparkSession spark) throws IOException {
+    static String marker(Plan plan, SparkSession spark, Instant written, Long wallMs) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tool", "ratelab");
         m.put("version", Main.version());
@@ -113,7 +116,9 @@ final class RunCommand implements Callable<Integer> {
         m.put("spark", spark.version());
         m.put("java", System.getProperty("java.version"));
         m.put("blas", Blas.implementation());
-        m.put("written", Instant.now().toString());
+        m.put("cores", spark.sparkContext().defaultParallelism());
+        m.put("written", written.toString());
+        if (wallMs != null) m.put("wall_ms", wallMs);
         return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(m);
     }
 }

@@ -1,2 +1,2 @@
-/** Spark entry points and the CLI: run, plan, sql, env. */
+/** Spark entry points and the CLI: run, plan, sql, env, report. */
 package org.ratelab.job;

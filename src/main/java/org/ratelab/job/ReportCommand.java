@@ -1,0 +1,54 @@
+package org.ratelab.job;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.ratelab.report.Report;
+import org.ratelab.table.OutputDir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ratelab report --out DIR}: writes {@code DIR/report/index.html} and PNG charts from the tables. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write DIR/report/index.html (charts inline as SVG) and PNG charts from the tables of DIR.")
+final class ReportCommand implements Callable<Integer> {
+    @Spec CommandSpec cmd;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "A ratelab output directory.")
+    String out;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*]).")
+    String master;
+
+    @Override
+    public Integer call() throws Exception {
+        OutputDir od = OutputDir.of(out, new Configuration());
+        if (!od.isRatelabDir()) throw new UsageException("--out " + out + " is not a ratelab output directory");
+        SparkSession spark = Sessions.start(master, Map.of());
+        try {
+            print(Report.write(spark, OutputDir.of(out, spark.sparkContext().hadoopConfiguration())));
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private void print(Report.Result r) {
+        cmd.commandLine().getOut().printf("ratelab: report: %d charts, %d tables -> %s%n", r.charts(), r.tables(),
+                r.index());
+    }
+
+    /** The end of {@code run}: a report failure is reported but does not undo the tables already in place. */
+    static void afterRun(SparkSession spark, OutputDir target, java.io.PrintWriter o, java.io.PrintWriter err) {
+        try {
+            Report.Result r = Report.write(spark, target);
+            o.printf("ratelab: report: %d charts, %d tables -> %s%n", r.charts(), r.tables(), r.index());
+        } catch (Exception e) {
+            err.println("ratelab: warning: the report failed (" + e + "); the tables are in place: retry with "
+                    + "'jobs/ratelab report --out " + target.uri() + "'");
+        }
+    }
+}
