@@ -252,9 +252,10 @@ public final class Report {
     private static void checks(Page p, ReportData d, ReportData.Experiment e) throws IOException {
         p.html.append("<h3>Checks</h3>\n");
         ReportData.Table t = d.checks(e.name());
-        if (t == null) {
+        if (t == null || t.rows().isEmpty()) {
             p.html.append("<p class=\"absent\" id=\"checks-").append(Html.slug(e.name()))
-                    .append("-absent\">No checks table in this output directory.</p>\n");
+                    .append("-absent\">").append(t == null ? "No checks table in this output directory."
+                            : "The spec declares no checks.").append("</p>\n");
             return;
         }
         int passed = t.columns().indexOf("passed");

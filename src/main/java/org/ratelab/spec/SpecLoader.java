@@ -119,10 +119,9 @@ public final class SpecLoader {
         top.skip("seed");
         for (String s : RUN_SECTIONS) {
             if (s.equals("optimizer")) continue;
-            Node section = top.child(s);  // checks it is a mapping
-            base.put(s, Node.deepCopy(new LinkedHashMap<>(sectionMap(top, s, section))));
+            base.put(s, sectionMap(top, s));
         }
-        Map<String, Object> sharedOpt = sectionMap(top, "optimizer", top.child("optimizer"));
+        Map<String, Object> sharedOpt = sectionMap(top, "optimizer");
 
         List<ExperimentSpec.OptimizerEntry> optimizers = new ArrayList<>();
         Object optList = top.raw("optimizers");
@@ -170,10 +169,12 @@ public final class SpecLoader {
                 reference);
     }
 
-    private static Map<String, Object> sectionMap(Node top, String key, Node section) {
-        @SuppressWarnings("unchecked")
+    /** A copy of a top-level section (an empty mapping when absent); not a mapping is an error. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> sectionMap(Node top, String key) {
+        top.child(key);  // checks that it is a mapping
         Map<String, Object> m = (Map<String, Object>) top.raw(key);
-        return m == null ? new LinkedHashMap<>() : m;
+        return m == null ? new LinkedHashMap<>() : (Map<String, Object>) Node.deepCopy(m);
     }
 
     @SuppressWarnings("unchecked")

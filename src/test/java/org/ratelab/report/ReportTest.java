@@ -71,7 +71,7 @@ class ReportTest {
         spark.createDataFrame(List.of(
                 RowFactory.create("small", "lazy_training_exponent", -0.5, -0.48, -0.6, -0.4, true, "inside"),
                 RowFactory.create("small", "linear_rate_gd", 0.9, 0.97, 0.95, 0.99, false, "outside <interval>")),
-                checks).write().parquet(out.table("checks"));
+                checks).write().mode("overwrite").parquet(out.table("checks"));
         result = Report.write(spark, out);
         html = Files.readString(index());
     }
