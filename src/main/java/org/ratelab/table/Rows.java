@@ -35,7 +35,9 @@ public final class Rows {
                 nullIfNaN(r.initialLoss()), nullIfNaN(r.optimalLoss()),
                 r.stepsToThreshold() < 0 ? null : r.stepsToThreshold(),
                 r.divergedStep() < 0 ? null : r.divergedStep(),
-                nullIfNaN(r.distInit()), nullIfNaN(r.relChange()), r.message(), c.cost());
+                nullIfNaN(r.distInit()), nullIfNaN(r.relChange()), r.message(), c.cost(),
+                nullIfNaN(r.probes().lHat()), nullIfNaN(r.probes().muHat()), nullIfNaN(r.probes().kappaHat()),
+                r.probes().escapedStep() < 0 ? null : r.probes().escapedStep(), r.probes().notes());
     }
 
     public static List<Row> curve(RunResult r) {
@@ -43,13 +45,16 @@ public final class Rows {
         List<Row> rows = new ArrayList<>(r.curve().size());
         int k = Metrics.count();
         for (CurvePoint p : r.curve()) {
-            Object[] v = new Object[5 + k];
+            Object[] v = new Object[5 + k + 3];
             v[0] = c.runId();
             v[1] = c.experiment();
             v[2] = c.optimizer().name();
             v[3] = p.step();
             v[4] = p.oracleCalls();
             for (int i = 0; i < k; i++) v[5 + i] = p.has(i) ? p.get(i) : null;
+            v[5 + k] = p.layerDist();            // java.util.Map: Spark converts it for MapType
+            v[6 + k] = p.layerRelChange();
+            v[7 + k] = p.particles() == null ? null : java.util.Arrays.stream(p.particles()).boxed().toList();
             rows.add(RowFactory.create(v));
         }
         return rows;
