@@ -52,12 +52,17 @@ public final class Rows {
             v[3] = p.step();
             v[4] = p.oracleCalls();
             for (int i = 0; i < k; i++) v[5 + i] = p.has(i) ? p.get(i) : null;
-            v[5 + k] = p.layerDist();            // java.util.Map: Spark converts it for MapType
-            v[6 + k] = p.layerRelChange();
-            v[7 + k] = p.particles() == null ? null : java.util.Arrays.stream(p.particles()).boxed().toList();
+            v[5 + k] = scalaMap(p.layerDist());
+            v[6 + k] = scalaMap(p.layerRelChange());
+            v[7 + k] = p.particles();           // a double[] is a valid external value of array<double>
             rows.add(RowFactory.create(v));
         }
         return rows;
+    }
+
+    /** A Row's external value of a MapType column is a scala.collection.Map. */
+    private static Object scalaMap(java.util.Map<String, Double> m) {
+        return m == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(m);
     }
 
     /** Summary values that were not measured are null; a measured NaN (divergence) stays NaN in curves. */
