@@ -157,7 +157,7 @@ public final class Planner {
             group.append(a.getKey()).append('=').append(a.getValue());
         }
         return new RunConfig(runId, spec.name(), index, b.seed(), b.data(), b.model(), b.optimizer(), b.train(),
-                java.util.Collections.unmodifiableMap(axes), group.toString(), json, cost(b));
+                java.util.Collections.unmodifiableMap(axes), group.toString(), json, cost(b), b.probes());
     }
 
     /** Estimated floating-point operations of a run: its gradients plus its full-batch measurements. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.ratelab.data.DataSpec;
 import org.ratelab.model.ModelSpec;
 import org.ratelab.optim.OptimizerSpec;
+import org.ratelab.probes.ProbeSpec;
 import org.ratelab.train.TrainSpec;
 
 /**
@@ -19,8 +20,16 @@ import org.ratelab.train.TrainSpec;
  * @param groupKey   the axes other than {@code model.width} and {@code seed}: the group of a width law
  * @param configJson canonical JSON of the resolved configuration (sorted keys, defaults filled in)
  * @param cost       estimated cost in floating-point operations (for scheduling and progress)
+ * @param probes     the diagnostics measured along the run (the {@code probes:} section)
  */
 public record RunConfig(String runId, String experiment, int index, long seed, DataSpec data, ModelSpec model,
                         OptimizerSpec optimizer, TrainSpec train, Map<String, String> axes, String groupKey,
-                        String configJson, double cost) implements Serializable {
+                        String configJson, double cost, ProbeSpec probes) implements Serializable {
+    /** A run with the default probes. */
+    public RunConfig(String runId, String experiment, int index, long seed, DataSpec data, ModelSpec model,
+                     OptimizerSpec optimizer, TrainSpec train, Map<String, String> axes, String groupKey,
+                     String configJson, double cost) {
+        this(runId, experiment, index, seed, data, model, optimizer, train, axes, groupKey, configJson, cost,
+                ProbeSpec.DEFAULT);
+    }
 }

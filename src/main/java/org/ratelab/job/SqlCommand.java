@@ -74,7 +74,7 @@ final class SqlCommand implements Callable<Integer> {
                 df.write().parquet(to);
                 o.println("wrote " + to);
             } else if (format.equals("csv") && to != null) {
-                df.coalesce(1).write().option("header", "true").csv(to);
+                jsonComplexColumns(df).coalesce(1).write().option("header", "true").csv(to);
                 o.println("wrote " + to);
             } else {
                 print(df, limit, o, format.equals("csv") ? "," : "\t");
@@ -105,6 +105,21 @@ final class SqlCommand implements Callable<Integer> {
             views.add("curves_runs");
         }
         return views;
+    }
+
+    /**
+     * CSV has no map or array type: columns such as {@code curves.layer_rel_change} and {@code particles} are
+     * written as JSON text.
+     */
+    static Dataset<Row> jsonComplexColumns(Dataset<Row> df) {
+        for (org.apache.spark.sql.types.StructField f : df.schema().fields()) {
+            org.apache.spark.sql.types.DataType t = f.dataType();
+            if (t instanceof org.apache.spark.sql.types.MapType || t instanceof org.apache.spark.sql.types.ArrayType
+                    || t instanceof org.apache.spark.sql.types.StructType) {
+                df = df.withColumn(f.name(), org.apache.spark.sql.functions.to_json(df.col("`" + f.name() + "`")));
+            }
+        }
+        return df;
     }
 
     static void print(Dataset<Row> df, int limit, PrintWriter out, String sep) {

@@ -77,6 +77,13 @@ public interface Model {
      */
     void outputs(double[] theta, int[] idx, int count, double[] out);
 
+    /**
+     * E‖ξ_B‖² of the model's own stochastic-gradient noise on a minibatch of {@code batch} samples (noisy test
+     * functions), 0 when minibatch gradients are exact means of per-sample gradients. When positive, a
+     * minibatch call draws from the noise stream, so diagnostics must not make one.
+     */
+    default double minibatchNoiseVar(int batch) { return 0.0; }
+
     /** The infimum F* of the training loss when known in closed form, else NaN. */
     default double optimalLoss() { return Double.NaN; }
 

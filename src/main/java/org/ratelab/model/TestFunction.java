@@ -81,6 +81,9 @@ final class TestFunction implements Model {
 
     @Override public List<ParamBlock> blocks() { return List.of(new ParamBlock("x", 0, dim)); }
 
+    /** Every f_i equals f, so the only gradient noise is (σ/√B)·ξ: E‖ξ_B‖² = σ²·dim/B. */
+    @Override public double minibatchNoiseVar(int batch) { return noise * noise * dim / batch; }
+
     @Override public void useNoise(RandomGenerator rng) { this.noiseRng = rng; }
 
     @Override

@@ -27,11 +27,13 @@ public record AdagradSpec(double lr, double lrDecay, double weightDecay, double 
         double[] g = new double[dim];
         double[] sum = new double[dim];
         java.util.Arrays.fill(sum, initialAccumulatorValue);
-        return new Optimizer() {
+        double[] lastClr = {Double.NaN};
+        return new AdaptiveStep.Optimizer() {
             @Override
             public void step(long k, double[] theta, Oracle oracle) {
                 source.grad(theta, oracle, g);
                 double clr = lr * lrScale * schedule.factor(k, source.batch()) / (1 + k * lrDecay);
+                lastClr[0] = clr;
                 for (int i = 0; i < dim; i++) {
                     double gi = weightDecay != 0 ? g[i] + weightDecay * theta[i] : g[i];
                     sum[i] += gi * gi;
@@ -40,6 +42,14 @@ public record AdagradSpec(double lr, double lrDecay, double weightDecay, double 
             }
 
             @Override public boolean fullGradientAtIterate() { return source.full(); }
+
+            /** η_i = clr / (√s_i + ε). */
+            @Override
+            public boolean effectiveLr(double[] out) {
+                if (Double.isNaN(lastClr[0])) return false;
+                for (int i = 0; i < dim; i++) out[i] = lastClr[0] / (Math.sqrt(sum[i]) + eps);
+                return true;
+            }
         };
     }
 }

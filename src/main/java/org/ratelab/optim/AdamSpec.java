@@ -42,7 +42,7 @@ public record AdamSpec(double lr, double beta1, double beta2, double eps, double
     }
 
     /** Per-run state: gradient, first and second moments, AMSGrad's running max (all allocated up front). */
-    static final class Adam implements Optimizer {
+    static final class Adam implements Optimizer, AdaptiveStep {
         private final AdamSpec c;
         private final double lrScale;
         private final Gradients source;
@@ -50,6 +50,8 @@ public record AdamSpec(double lr, double beta1, double beta2, double eps, double
         private final double[] m;
         private final double[] v;
         private final double[] vMax;
+        private double lastLr = Double.NaN;     // lr·lrScale·schedule of the last step (for effectiveLr)
+        private double lastBc2sqrt = Double.NaN;
 
         Adam(AdamSpec c, int dim, int n, double lrScale) {
             this.c = c;
@@ -72,6 +74,8 @@ public record AdamSpec(double lr, double beta1, double beta2, double eps, double
             double bc1 = 1 - Math.pow(b1, t);
             double bc2sqrt = Math.sqrt(1 - Math.pow(b2, t));
             double stepSize = c.lr * lrScale * c.schedule.factor(k, source.batch()) / bc1;
+            lastLr = c.lr * lrScale * c.schedule.factor(k, source.batch());
+            lastBc2sqrt = bc2sqrt;
             for (int i = 0; i < g.length; i++) {
                 double gi = c.weightDecay != 0 ? g[i] + c.weightDecay * theta[i] : g[i];
                 m[i] = m[i] * b1 + (1 - b1) * gi;
@@ -83,6 +87,15 @@ public record AdamSpec(double lr, double beta1, double beta2, double eps, double
                 }
                 theta[i] += -stepSize * (m[i] / (Math.sqrt(vi) / bc2sqrt + c.eps));
             }
+        }
+
+        /** η_i = lr_t / (√v̂_i + ε), the factor of the bias-corrected first moment m̂_i. */
+        @Override
+        public boolean effectiveLr(double[] out) {
+            if (Double.isNaN(lastLr)) return false;
+            double[] vv = vMax != null ? vMax : v;
+            for (int i = 0; i < out.length; i++) out[i] = lastLr / (Math.sqrt(vv[i]) / lastBc2sqrt + c.eps);
+            return true;
         }
     }
 }

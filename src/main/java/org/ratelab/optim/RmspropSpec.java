@@ -29,11 +29,13 @@ public record RmspropSpec(double lr, double alpha, double eps, double weightDeca
         double[] sq = new double[dim];
         double[] gAvg = centered ? new double[dim] : null;
         double[] buf = momentum > 0 ? new double[dim] : null;
-        return new Optimizer() {
+        double[] lastEta = {Double.NaN};
+        return new AdaptiveStep.Optimizer() {
             @Override
             public void step(long k, double[] theta, Oracle oracle) {
                 source.grad(theta, oracle, g);
                 double eta = lr * lrScale * schedule.factor(k, source.batch());
+                lastEta[0] = eta;
                 for (int i = 0; i < dim; i++) {
                     double gi = weightDecay != 0 ? g[i] + weightDecay * theta[i] : g[i];
                     sq[i] = sq[i] * alpha + (1 - alpha) * (gi * gi);
@@ -55,6 +57,17 @@ public record RmspropSpec(double lr, double alpha, double eps, double weightDeca
             }
 
             @Override public boolean fullGradientAtIterate() { return source.full(); }
+
+            /** η_i = η_t / (√ṽ_i + ε) (the factor of g_i, or of g_i inside the momentum buffer). */
+            @Override
+            public boolean effectiveLr(double[] out) {
+                if (Double.isNaN(lastEta[0])) return false;
+                for (int i = 0; i < dim; i++) {
+                    double vt = gAvg != null ? sq[i] + -1 * (gAvg[i] * gAvg[i]) : sq[i];
+                    out[i] = lastEta[0] / (Math.sqrt(vt) + eps);
+                }
+                return true;
+            }
         };
     }
 }

@@ -8,10 +8,11 @@ import org.ratelab.model.ModelSpec;
 import org.ratelab.model.Models;
 import org.ratelab.optim.OptimizerSpec;
 import org.ratelab.optim.Optimizers;
+import org.ratelab.probes.ProbeSpec;
 import org.ratelab.train.TrainSpec;
 
 /**
- * Binds one run's configuration tree ({@code seed, data, model, optimizer, train}) into typed, validated
+ * Binds one run's configuration tree ({@code seed, data, model, optimizer, train, probes}) into typed, validated
  * records, and gives its canonical form.
  */
 public final class RunBinder {
@@ -19,7 +20,7 @@ public final class RunBinder {
 
     /** A bound run configuration and its canonical form (sorted keys, every default filled in). */
     public record Bound(long seed, DataSpec data, ModelSpec model, OptimizerSpec optimizer, TrainSpec train,
-                        Map<String, Object> canonical) {
+                        ProbeSpec probes, Map<String, Object> canonical) {
     }
 
     public static Bound bind(String experiment, Map<String, Object> tree) {
@@ -29,6 +30,7 @@ public final class RunBinder {
         ModelSpec model = Models.parse(root.child("model"));
         OptimizerSpec optimizer = Optimizers.parse(root.child("optimizer"));
         TrainSpec train = TrainSpec.parse(root.child("train"));
+        ProbeSpec probes = ProbeSpec.parse(root.child("probes"));
         root.done();
         checkCompatible(root, data, model, optimizer);
         Map<String, Object> canon = new TreeMap<>();
@@ -38,7 +40,8 @@ public final class RunBinder {
         canon.put("model", model.canonical());
         canon.put("optimizer", optimizer.canonical());
         canon.put("train", train.canonical());
-        return new Bound(seed, data, model, optimizer, train, canon);
+        canon.put("probes", probes.canonical());
+        return new Bound(seed, data, model, optimizer, train, probes, canon);
     }
 
     private static void checkCompatible(Node root, DataSpec data, ModelSpec model, OptimizerSpec opt) {

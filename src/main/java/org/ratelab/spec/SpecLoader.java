@@ -25,13 +25,13 @@ import org.yaml.snakeyaml.error.YAMLException;
  * ({@link RunBinder}); planning binds every run before anything starts.
  *
  * <p>Spec layout (see README): {@code experiment, description, seed, data, model, optimizer | optimizers,
- * train, grid, profiles, limits} and the analysis sections {@code checks, fits}.
+ * train, probes, grid, profiles, limits} and the analysis sections {@code checks, fits}.
  */
 public final class SpecLoader {
     private SpecLoader() {}
 
     /** Sections of the run template (the roots an axis path may start with, with {@code seed}). */
-    public static final List<String> RUN_SECTIONS = List.of("data", "model", "optimizer", "train");
+    public static final List<String> RUN_SECTIONS = List.of("data", "model", "optimizer", "train", "probes");
     /** Analysis sections passed through to later stages. */
     public static final List<String> ANALYSIS_SECTIONS = List.of("checks", "fits");
     static final long DEFAULT_MAX_RUNS = 10_000;

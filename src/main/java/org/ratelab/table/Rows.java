@@ -35,7 +35,9 @@ public final class Rows {
                 nullIfNaN(r.initialLoss()), nullIfNaN(r.optimalLoss()),
                 r.stepsToThreshold() < 0 ? null : r.stepsToThreshold(),
                 r.divergedStep() < 0 ? null : r.divergedStep(),
-                nullIfNaN(r.distInit()), nullIfNaN(r.relChange()), r.message(), c.cost());
+                nullIfNaN(r.distInit()), nullIfNaN(r.relChange()), r.message(), c.cost(),
+                nullIfNaN(r.probes().lHat()), nullIfNaN(r.probes().muHat()), nullIfNaN(r.probes().kappaHat()),
+                r.probes().escapedStep() < 0 ? null : r.probes().escapedStep(), r.probes().notes());
     }
 
     public static List<Row> curve(RunResult r) {
@@ -43,16 +45,24 @@ public final class Rows {
         List<Row> rows = new ArrayList<>(r.curve().size());
         int k = Metrics.count();
         for (CurvePoint p : r.curve()) {
-            Object[] v = new Object[5 + k];
+            Object[] v = new Object[5 + k + 3];
             v[0] = c.runId();
             v[1] = c.experiment();
             v[2] = c.optimizer().name();
             v[3] = p.step();
             v[4] = p.oracleCalls();
             for (int i = 0; i < k; i++) v[5 + i] = p.has(i) ? p.get(i) : null;
+            v[5 + k] = scalaMap(p.layerDist());
+            v[6 + k] = scalaMap(p.layerRelChange());
+            v[7 + k] = p.particles();           // a double[] is a valid external value of array<double>
             rows.add(RowFactory.create(v));
         }
         return rows;
+    }
+
+    /** A Row's external value of a MapType column is a scala.collection.Map. */
+    private static Object scalaMap(java.util.Map<String, Double> m) {
+        return m == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(m);
     }
 
     /** Summary values that were not measured are null; a measured NaN (divergence) stays NaN in curves. */

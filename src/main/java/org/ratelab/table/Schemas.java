@@ -56,9 +56,21 @@ public final class Schemas {
         f("rel_change", DataTypes.DoubleType),
         f("message", DataTypes.StringType),
         req("cost_estimate", DataTypes.DoubleType),
+        f("L_hat", DataTypes.DoubleType),
+        f("mu_hat", DataTypes.DoubleType),
+        f("kappa_hat", DataTypes.DoubleType),
+        f("escaped_step", DataTypes.LongType),
+        f("probe_notes", DataTypes.StringType),
     });
 
-    /** One row per recorded point of every run. */
+    /** Per-layer values: parameter block name (e.g. W, a, W1, b1) → value. */
+    public static final DataType LAYER_MAP =
+            DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false);
+
+    /**
+     * One row per recorded point of every run: the scalar {@link Metrics}, then {@code layer_dist} and
+     * {@code layer_rel_change} (per-layer maps) and {@code particles} (two-layer |a_j|·w_j, row-major m × d).
+     */
     public static final StructType CURVES = curves();
 
     private static StructType curves() {
@@ -69,6 +81,9 @@ public final class Schemas {
                 req("step", DataTypes.LongType),
                 req("oracle_calls", DataTypes.LongType)));
         for (String m : Metrics.NAMES) fs.add(f(m, DataTypes.DoubleType));
+        fs.add(f("layer_dist", LAYER_MAP));
+        fs.add(f("layer_rel_change", LAYER_MAP));
+        fs.add(f("particles", DataTypes.createArrayType(DataTypes.DoubleType, false)));
         return new StructType(fs.toArray(new StructField[0]));
     }
 

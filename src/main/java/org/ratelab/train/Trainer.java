@@ -8,7 +8,8 @@ import org.ratelab.grid.Seeds;
 import org.ratelab.linalg.Blas;
 import org.ratelab.model.Model;
 import org.ratelab.optim.Optimizer;
-import org.ratelab.probes.Metrics;
+import org.ratelab.probes.ProbeSummary;
+import org.ratelab.probes.Probes;
 
 /**
  * Trains one run, single-threaded, and records its trajectory.
@@ -18,7 +19,9 @@ import org.ratelab.probes.Metrics;
  * run as {@code converged} when F ≤ {@code loss_threshold}, or as {@code diverged} when F is NaN/Inf or
  * exceeds {@code divergence_factor}·F(θ_0). A stochastic method is also stopped as diverged as soon as one of
  * its minibatch losses is NaN/Inf. Measurements never change the trajectory: they use no random stream and
- * are not counted in {@code oracle_calls}. A run that throws ends {@code failed}; it never stops the job.
+ * are not counted in {@code oracle_calls}. The diagnostics of {@link Probes} (the run's {@code probes:}
+ * section) are taken at the recorded points from the same measurement; they use the {@code probe} stream only
+ * and never write θ or the optimizer's state. A run that throws ends {@code failed}; it never stops the job.
  */
 public final class Trainer {
     private Trainer() {}
@@ -33,7 +36,7 @@ public final class Trainer {
             String msg = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             return new RunResult(cfg, RunStatus.FAILED, s.step, s.calls, s.initialLoss, s.lastLoss,
                     s.optimalLoss, -1, -1, Double.NaN, Double.NaN, (System.nanoTime() - t0) / 1_000_000, blas,
-                    msg, s.curve);
+                    msg, s.curve, s.probes == null ? ProbeSummary.NONE : s.probes.summary());
         }
     }
 
@@ -44,6 +47,7 @@ public final class Trainer {
         double initialLoss = Double.NaN;
         double lastLoss = Double.NaN;
         double optimalLoss = Double.NaN;
+        Probes probes;
         final List<CurvePoint> curve = new ArrayList<>();
     }
 
@@ -59,6 +63,10 @@ public final class Trainer {
         s.optimalLoss = model.optimalLoss();
         Optimizer opt = cfg.optimizer().instantiate(dim, model.n(), model.lrScale());
         MeasuringOracle oracle = new MeasuringOracle(model, Seeds.rng(cfg.seed(), "optim"));
+        Probes probes = new Probes(cfg.probes(), model, data, cfg.model(), opt, cfg.optimizer().batchSize(),
+                "shuffle".equals(cfg.optimizer().canonical().get("sampling")), Seeds.rng(cfg.seed(), "probe"),
+                theta0);
+        s.probes = probes;
         boolean everyStep = opt.fullGradientAtIterate();
         long steps = train.steps();
         RunStatus status = RunStatus.MAX_STEPS;
@@ -83,42 +91,18 @@ public final class Trainer {
                     status = RunStatus.CONVERGED;
                     reached = k;
                 }
-                if (rec || diverged || converged || k == steps) {
-                    s.curve.add(point(k, oracle, f, model, data.nTest() > 0, theta, theta0, norm0));
-                }
-                if (diverged || converged || k == steps) break;
+                boolean last = diverged || converged || k == steps;
+                if (rec || last) s.curve.add(probes.point(k, oracle.calls(), f, oracle.measuredGrad(), theta, last));
+                if (last) break;
             }
+            probes.beforeStep(theta);
             opt.step(k, theta, oracle);
             oracle.invalidate();
+            probes.afterStep(k, theta);
         }
         double dist = Math.sqrt(Blas.distSq(theta, theta0, 0, dim));
         return new RunResult(cfg, status, s.step, oracle.calls(), s.initialLoss, s.lastLoss, s.optimalLoss,
                 reached, divergedAt, dist, norm0 > 0 ? dist / norm0 : Double.NaN,
-                (System.nanoTime() - t0) / 1_000_000, blas, null, s.curve);
-    }
-
-    private static CurvePoint point(long k, MeasuringOracle oracle, double f, Model model, boolean hasTest,
-                                    double[] theta, double[] theta0, double norm0) {
-        int dim = theta.length;
-        double[] v = new double[Metrics.count()];
-        long measured = 0;
-        v[Metrics.LOSS] = f;
-        measured |= 1L << Metrics.LOSS;
-        v[Metrics.GRAD_NORM_SQ] = Blas.normSq(dim, oracle.measuredGrad());
-        measured |= 1L << Metrics.GRAD_NORM_SQ;
-        if (hasTest) {
-            v[Metrics.TEST_LOSS] = model.testLoss(theta);
-            measured |= 1L << Metrics.TEST_LOSS;
-        }
-        v[Metrics.PARAM_NORM] = Math.sqrt(Blas.normSq(dim, theta));
-        measured |= 1L << Metrics.PARAM_NORM;
-        double dist = Math.sqrt(Blas.distSq(theta, theta0, 0, dim));
-        v[Metrics.DIST_INIT] = dist;
-        measured |= 1L << Metrics.DIST_INIT;
-        if (norm0 > 0) {
-            v[Metrics.REL_CHANGE] = dist / norm0;
-            measured |= 1L << Metrics.REL_CHANGE;
-        }
-        return new CurvePoint(k, oracle.calls(), v, measured);
+                (System.nanoTime() - t0) / 1_000_000, blas, null, s.curve, probes.summary());
     }
 }

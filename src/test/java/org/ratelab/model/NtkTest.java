@@ -68,15 +68,9 @@ class NtkTest {
                 what + ": empirical " + est[0] + " vs closed form " + golden + " (4 se = " + 4 * est[1] + ")");
     }
 
-    /** Closed form of THEORY.md, both layers trained. */
+    /** Closed form of THEORY.md, both layers trained (the main code's {@link NtkLimit}, used by the probes). */
     static double theta(double sw, double sb, double[] x, double[] y) {
-        double s12 = sw * sw * (x[0] * y[0] + x[1] * y[1]) / 2 + sb * sb;
-        double s11 = sw * sw * (x[0] * x[0] + x[1] * x[1]) / 2 + sb * sb;
-        double s22 = sw * sw * (y[0] * y[0] + y[1] * y[1]) / 2 + sb * sb;
-        double cos = Math.min(1, s12 / Math.sqrt(s11 * s22));
-        double th = Math.acos(cos);
-        return sw * sw * Math.sqrt(s11 * s22) / (2 * Math.PI) * (Math.sin(th) + (Math.PI - th) * cos) + sb * sb
-                + sw * sw * s12 * (Math.PI - th) / (2 * Math.PI);
+        return NtkLimit.twoLayerRelu(sw, sb, true, true, x, 0, y, 0, 2);
     }
 
     @Test
