@@ -19,6 +19,8 @@ import org.ratelab.spec.SpecException;
  *   <li>{@code rate: {metric, kind, eps}}: the median over the selected runs of a per-run rate, with its
  *       bootstrap interval;</li>
  *   <li>{@code fraction: {status}}: the fraction of the selected runs that ended with that status;</li>
+ *   <li>{@code bound: {kind}}: the fraction of the selected runs where a theory bound of the bounds table
+ *       holds ({@code pl_rate}, {@code robbins_monro}, {@code an_lu_rate});</li>
  *   <li>{@code compare: {left, right}}: the difference left − right of two law exponents or two rate
  *       medians, each side a mapping with its own {@code law} or {@code rate} and {@code where}.</li>
  * </ul>
@@ -47,7 +49,8 @@ public record CheckSpec(String name, String description, String observe, Map<Str
         }
     }
 
-    static final List<String> OBSERVE = List.of("law", "rate", "fraction", "compare");
+    static final List<String> OBSERVE = List.of("law", "rate", "fraction", "bound", "compare");
+    public static final List<String> BOUND_KINDS = List.of("pl_rate", "robbins_monro", "an_lu_rate");
     public static final List<String> RATE_KINDS = List.of("linear", "power", "steps_to_eps", "oracle_calls_to_eps",
             "noise_floor");
 
@@ -78,13 +81,13 @@ public record CheckSpec(String name, String description, String observe, Map<Str
         for (String o : OBSERVE) {
             if (n.has(o)) {
                 if (observe != null) {
-                    throw n.error(o, "give one of law, rate, fraction, compare; got " + observe + " too");
+                    throw n.error(o, "give one of law, rate, fraction, bound, compare; got " + observe + " too");
                 }
                 observe = o;
             }
         }
-        if (observe == null || (!top && (observe.equals("compare") || observe.equals("fraction")))) {
-            throw n.error(null, top ? "a check needs one of law, rate, fraction or compare"
+        if (observe == null || (!top && !(observe.equals("law") || observe.equals("rate")))) {
+            throw n.error(null, top ? "a check needs one of law, rate, fraction, bound or compare"
                     : "each side of a compare needs law or rate");
         }
         Map<String, Object> target = new LinkedHashMap<>();
@@ -107,6 +110,7 @@ public record CheckSpec(String name, String description, String observe, Map<Str
                     target.put("kind", t.choice("kind", null, RATE_KINDS));
                     if (t.has("eps")) target.put("eps", t.positive("eps", Double.NaN));
                 }
+                case "bound" -> target.put("kind", t.choice("kind", null, BOUND_KINDS));
                 default -> target.put("status", t.choice("status", null,
                         List.of("converged", "max_steps", "diverged", "failed")));
             }
@@ -146,7 +150,7 @@ public record CheckSpec(String name, String description, String observe, Map<Str
             throw e.error(null, "is required: {min, max}, {value, tolerance}, {at_most} or {at_least}");
         }
         e.done();
-        if (observe.equals("fraction") && (x.min() > 1 || x.max() < 0)) {
+        if ((observe.equals("fraction") || observe.equals("bound")) && (x.min() > 1 || x.max() < 0)) {
             throw e.error(null, "a fraction lies in [0, 1]");
         }
         return x;

@@ -88,11 +88,18 @@ public final class Checks {
     /** As above; with curves, law checks can also use curve maxima and values at fits.at_steps. */
     public static Dataset<Row> compute(SparkSession spark, String experiment, List<CheckSpec> checks,
                                        Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves, FitSpec fit) {
+        return compute(spark, experiment, checks, runs, rates, curves, null, fit);
+    }
+
+    /** As above; with the bounds table, bound checks count the runs where a theory bound holds. */
+    public static Dataset<Row> compute(SparkSession spark, String experiment, List<CheckSpec> checks,
+                                       Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves,
+                                       Dataset<Row> bounds, FitSpec fit) {
         List<Row> rows = new ArrayList<>();
         for (CheckSpec c : checks) {
             if (c.observe().equals("compare")) {
-                List<Obs> l = observe(c.left(), runs, rates, curves, fit);
-                List<Obs> r = observe(c.right(), runs, rates, curves, fit);
+                List<Obs> l = observe(c.left(), runs, rates, curves, bounds, fit);
+                List<Obs> r = observe(c.right(), runs, rates, curves, bounds, fit);
                 Obs a = l.get(0);
                 Obs b = r.get(0);
                 double diff = a.value() - b.value();
@@ -102,7 +109,7 @@ public final class Checks {
                         detail));
                 continue;
             }
-            List<Obs> obs = observe(c, runs, rates, curves, fit);
+            List<Obs> obs = observe(c, runs, rates, curves, bounds, fit);
             for (Obs o : obs) {
                 String name = obs.size() > 1 ? c.name() + " [" + o.label() + "]" : c.name();
                 rows.add(row(experiment, name, c, o.value(), o.lo(), o.hi(), o.runs(), o.detail()));
@@ -124,7 +131,7 @@ public final class Checks {
     }
 
     static List<Obs> observe(CheckSpec c, Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves,
-                             FitSpec fit) {
+                             Dataset<Row> bounds, FitSpec fit) {
         Dataset<Row> sel = runs.where(where(c.where()));
         long n = sel.count();
         String scope = describe(c.where()) + n + " runs";
@@ -135,6 +142,21 @@ public final class Checks {
                 double p = n == 0 ? Double.NaN : (double) k / n;
                 double[] ci = wilson(k, n);
                 return List.of(new Obs("", p, ci[0], ci[1], n, k + " of " + scope + " " + status));
+            }
+            case "bound" -> {
+                String kind = (String) c.target().get("kind");
+                if (bounds == null) {
+                    return List.of(new Obs("", Double.NaN, Double.NaN, Double.NaN, n, "no bounds table"));
+                }
+                List<Row> b = bounds.where(col("bound").equalTo(kind)).join(sel.select("run_id"), "run_id")
+                        .select("holds", "slack").collectAsList();
+                long applies = b.stream().filter(x -> !x.isNullAt(0)).count();
+                long holds = b.stream().filter(x -> !x.isNullAt(0) && x.getBoolean(0)).count();
+                double[] slack = b.stream().filter(x -> !x.isNullAt(1)).mapToDouble(x -> x.getDouble(1)).toArray();
+                double p = applies == 0 ? Double.NaN : (double) holds / applies;
+                double[] ci = wilson(holds, applies);
+                return List.of(new Obs("", p, ci[0], ci[1], applies, kind + " holds in " + holds + " of " + applies
+                        + " runs where it applies (" + scope + "); median slack " + fmt(Bootstrap.median(slack))));
             }
             case "rate" -> {
                 Dataset<Row> r = rateRows(c, rates, sel);

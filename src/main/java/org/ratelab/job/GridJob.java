@@ -13,6 +13,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.ratelab.checks.CheckSpec;
+import org.ratelab.checks.Bounds;
 import org.ratelab.checks.Checks;
 import org.ratelab.fits.FitSpec;
 import org.ratelab.fits.Rates;
@@ -32,7 +33,8 @@ import org.ratelab.train.Trainer;
 /**
  * The grid pipeline on Spark: plan → partitions balanced by estimated cost → each task trains its runs one
  * at a time, single-threaded → runs and curves tables → rates (grouped by run in Spark) → laws and summaries
- * (grouped by law and by group in Spark) → checks → all tables moved into the output directory together.
+ * (grouped by law and by group in Spark) → theory bounds per run → checks → all tables moved into the
+ * output directory together.
  */
 public final class GridJob {
     private GridJob() {}
@@ -106,8 +108,11 @@ public final class GridJob {
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("laws"));
             Summaries.compute(runsT, ratesT, analysis.fit()).orderBy("experiment", "group_key", "metric", "kind", "eps")
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("summaries"));
+            Bounds.compute(runsT, ratesT, curvesT).write().mode(SaveMode.ErrorIfExists)
+                    .parquet(staging.table("bounds"));
+            Dataset<Row> boundsT = spark.read().schema(Schemas.BOUNDS).parquet(staging.table("bounds"));
             Dataset<Row> checks = Checks.compute(spark, plan.spec().name(), analysis.checks(), runsT, ratesT,
-                    curvesT, analysis.fit());
+                    curvesT, boundsT, analysis.fit());
             checks.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("checks"));
             Dataset<Row> checksT = spark.read().schema(Schemas.CHECKS).parquet(staging.table("checks"));
             long nChecks = checksT.count();

@@ -171,10 +171,12 @@ final class ReportData {
 
     /** The rates table summarised over seeds: per group, width, metric and kind, the median and range. */
     Table rates(String experiment) {
-        String q = "SELECT r.group_key, r.width, q.metric, q.kind, median(q.value), min(q.value), max(q.value), "
+        String q = "SELECT r.group_key, r.width, q.metric, CASE WHEN q.eps IS NULL THEN q.kind ELSE "
+                + "concat(q.kind, '@', CAST(q.eps AS STRING)) END, median(q.value), min(q.value), max(q.value), "
                 + "median(q.value_per_oracle_call), median(q.r2), count(q.value), count(*) "
                 + "FROM {rates} q JOIN {runs} r ON q.run_id = r.run_id WHERE r.experiment = " + lit(experiment)
-                + " GROUP BY r.group_key, r.width, q.metric, q.kind ORDER BY q.metric, q.kind, r.group_key, r.width";
+                + " GROUP BY r.group_key, r.width, q.metric, q.kind, q.eps "
+                + "ORDER BY q.metric, q.kind, q.eps, r.group_key, r.width";
         List<List<String>> rows = new ArrayList<>();
         for (Row r : sql(q).collectAsList()) {
             rows.add(List.of(groupLabel(r.getString(0)), String.valueOf(r.getInt(1)), r.getString(2),

@@ -37,7 +37,9 @@ public final class Rows {
                 r.divergedStep() < 0 ? null : r.divergedStep(),
                 nullIfNaN(r.distInit()), nullIfNaN(r.relChange()), r.message(), c.cost(),
                 nullIfNaN(r.probes().lHat()), nullIfNaN(r.probes().muHat()), nullIfNaN(r.probes().kappaHat()),
-                r.probes().escapedStep() < 0 ? null : r.probes().escapedStep(), r.probes().notes());
+                r.probes().escapedStep() < 0 ? null : r.probes().escapedStep(), r.probes().notes(),
+                nullIfNaN(r.constants().smoothness()), nullIfNaN(r.constants().plConstant()),
+                r.constants().lrScale());
     }
 
     public static List<Row> curve(RunResult r) {

@@ -16,7 +16,7 @@ import org.ratelab.probes.Metrics;
 public final class Schemas {
     private Schemas() {}
 
-    public static final List<String> TABLES = List.of("runs", "curves", "rates", "laws", "summaries", "checks");
+    public static final List<String> TABLES = List.of("runs", "curves", "rates", "laws", "summaries", "bounds", "checks");
 
     private static StructField f(String name, DataType t) {
         return DataTypes.createStructField(name, t, true);
@@ -61,6 +61,9 @@ public final class Schemas {
         f("kappa_hat", DataTypes.DoubleType),
         f("escaped_step", DataTypes.LongType),
         f("probe_notes", DataTypes.StringType),
+        f("smoothness", DataTypes.DoubleType),
+        f("pl_constant", DataTypes.DoubleType),
+        req("lr_scale", DataTypes.DoubleType),
     });
 
     /** Per-layer values: parameter block name (e.g. W, a, W1, b1) → value. */
@@ -119,6 +122,19 @@ public final class Schemas {
         req("n_values", DataTypes.IntegerType),
         f("axis_min", DataTypes.DoubleType),
         f("axis_max", DataTypes.DoubleType),
+    });
+
+    /** Per run, the theory's bounds and predictions held against what the run showed. */
+    public static final StructType BOUNDS = new StructType(new StructField[] {
+        req("run_id", DataTypes.StringType),
+        req("experiment", DataTypes.StringType),
+        req("optimizer", DataTypes.StringType),
+        req("bound", DataTypes.StringType),
+        f("predicted", DataTypes.DoubleType),
+        f("observed", DataTypes.DoubleType),
+        f("holds", DataTypes.BooleanType),
+        f("slack", DataTypes.DoubleType),
+        req("detail", DataTypes.StringType),
     });
 
     /** Verdicts of the spec's declared checks. */

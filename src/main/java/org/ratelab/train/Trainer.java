@@ -36,7 +36,7 @@ public final class Trainer {
             String msg = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             return new RunResult(cfg, RunStatus.FAILED, s.step, s.calls, s.initialLoss, s.lastLoss,
                     s.optimalLoss, -1, -1, Double.NaN, Double.NaN, (System.nanoTime() - t0) / 1_000_000, blas,
-                    msg, s.curve, s.probes == null ? ProbeSummary.NONE : s.probes.summary());
+                    msg, s.curve, s.probes == null ? ProbeSummary.NONE : s.probes.summary(), s.constants);
         }
     }
 
@@ -48,6 +48,7 @@ public final class Trainer {
         double lastLoss = Double.NaN;
         double optimalLoss = Double.NaN;
         Probes probes;
+        RunResult.Constants constants = RunResult.Constants.UNKNOWN;
         final List<CurvePoint> curve = new ArrayList<>();
     }
 
@@ -61,6 +62,7 @@ public final class Trainer {
         double[] theta0 = theta.clone();
         double norm0 = Math.sqrt(Blas.normSq(dim, theta0));
         s.optimalLoss = model.optimalLoss();
+        s.constants = new RunResult.Constants(model.smoothness(), model.plConstant(), model.lrScale());
         Optimizer opt = cfg.optimizer().instantiate(dim, model.n(), model.lrScale());
         MeasuringOracle oracle = new MeasuringOracle(model, Seeds.rng(cfg.seed(), "optim"));
         Probes probes = new Probes(cfg.probes(), model, data, cfg.model(), opt, cfg.optimizer().batchSize(),
@@ -103,6 +105,6 @@ public final class Trainer {
         double dist = Math.sqrt(Blas.distSq(theta, theta0, 0, dim));
         return new RunResult(cfg, status, s.step, oracle.calls(), s.initialLoss, s.lastLoss, s.optimalLoss,
                 reached, divergedAt, dist, norm0 > 0 ? dist / norm0 : Double.NaN,
-                (System.nanoTime() - t0) / 1_000_000, blas, null, s.curve, probes.summary());
+                (System.nanoTime() - t0) / 1_000_000, blas, null, s.curve, probes.summary(), s.constants);
     }
 }
