@@ -21,8 +21,8 @@ import org.ratelab.table.Schemas;
  * <p>Rows per run (y = F − F*, F* the run's {@code optimal_loss} when known, else 0):
  * <ul>
  *   <li>{@code loss/linear}: per-step contraction ρ̂ of y from its longest log-linear stretch
- *       ({@link RateFitter#linear}); {@code value_per_oracle_call} is the same contraction per per-sample
- *       gradient.</li>
+ *       ({@link RateFitter#linear}), above a noise floor when the curve has one ({@link #aboveFloor});
+ *       {@code value_per_oracle_call} is the same contraction per per-sample gradient.</li>
  *   <li>{@code loss/power}, {@code grad_norm_sq/power}, {@code test_loss/power}: exponent b of y ∝ step^b
  *       over the configured window ({@code fits.power_from/power_to}) or the longest log–log stretch.</li>
  *   <li>{@code loss/steps_to_eps} and {@code loss/oracle_calls_to_eps}, one per {@code fits.eps}: the first
@@ -70,7 +70,8 @@ public final class Rates {
         boolean stochastic = first.getInt(8) > 0;
         List<Row> out = new ArrayList<>();
 
-        Fit lin = RateFitter.longest(steps, gap, false, spec.linearMinR2(), true);
+        Fit lin = RateFitter.longest(steps, aboveFloor(steps, gap, spec.tailFraction()), false, spec.linearMinR2(),
+                true);
         Double perCall = null;
         if (lin != null) {
             long c0 = calls[indexOf(steps, lin.from())];
@@ -115,6 +116,43 @@ public final class Rates {
         }
         return out.iterator();
     }
+
+    /**
+     * The curve for the linear-rate fit, robust to a noise floor: when the tail (the last {@code tail}
+     * fraction of the points) is flat (it changes by less than a factor 2 along its least-squares line) after
+     * the curve dropped by more than {@value #FLOOR_DROP}x, the tail's mean is taken as the floor, subtracted,
+     * and points within {@value #FLOOR_DROP}x of it are left out (NaN). Otherwise the curve is returned as is.
+     */
+    static double[] aboveFloor(long[] steps, double[] y, double tail) {
+        int n = y.length;
+        int from = Math.min(n - 1, (int) Math.floor(n * (1 - tail)));
+        if (n - from < 4) return y;
+        double sx = 0, sy = 0, sxx = 0, sxy = 0, mean = 0;
+        int k = 0;
+        for (int i = from; i < n; i++) {
+            if (!(y[i] > 0) || !Double.isFinite(y[i])) return y;
+            double x = steps[i];
+            double l = Math.log(y[i]);
+            sx += x;
+            sy += l;
+            sxx += x * x;
+            sxy += x * l;
+            mean += y[i];
+            k++;
+        }
+        mean /= k;
+        double vx = sxx - sx * sx / k;
+        double slope = vx > 0 ? (sxy - sx * sy / k) / vx : 0;
+        double change = Math.abs(slope) * (steps[n - 1] - steps[from]);
+        double top = 0;
+        for (double v : y) if (Double.isFinite(v)) top = Math.max(top, v);
+        if (change >= Math.log(2) || top < FLOOR_DROP * mean) return y;
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) out[i] = y[i] >= FLOOR_DROP * mean ? y[i] - mean : Double.NaN;
+        return out;
+    }
+
+    static final double FLOOR_DROP = 100;
 
     /** Power-law fit over the configured window, or the longest log–log linear stretch. */
     static Fit power(long[] steps, double[] y, FitSpec spec) {
