@@ -80,26 +80,20 @@ public final class Checks {
         if (c.right() != null) validate(c.right(), p + ".compare.right", config, plan);
     }
 
-    public static Dataset<Row> compute(SparkSession spark, String experiment, List<CheckSpec> checks,
-                                       Dataset<Row> runs, Dataset<Row> rates, FitSpec fit) {
-        return compute(spark, experiment, checks, runs, rates, null, fit);
-    }
-
-    /** As above; with curves, law checks can also use curve maxima and values at fits.at_steps. */
-    public static Dataset<Row> compute(SparkSession spark, String experiment, List<CheckSpec> checks,
-                                       Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves, FitSpec fit) {
-        return compute(spark, experiment, checks, runs, rates, curves, null, fit);
-    }
-
-    /** As above; with the bounds table, bound checks count the runs where a theory bound holds. */
+    /**
+     * The checks table. {@code curves} lets law checks use curve maxima and values at fits.at_steps;
+     * {@code bounds} lets bound checks count the runs where a theory bound holds; {@code links} are the
+     * grid's zip links (axes zipped with a law's axis are not held fixed). Any of the three may be null.
+     */
     public static Dataset<Row> compute(SparkSession spark, String experiment, List<CheckSpec> checks,
                                        Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves,
-                                       Dataset<Row> bounds, FitSpec fit) {
+                                       Dataset<Row> bounds, FitSpec fit, Map<String, java.util.Set<String>> links) {
+        if (links == null) links = Map.of();
         List<Row> rows = new ArrayList<>();
         for (CheckSpec c : checks) {
             if (c.observe().equals("compare")) {
-                List<Obs> l = observe(c.left(), runs, rates, curves, bounds, fit);
-                List<Obs> r = observe(c.right(), runs, rates, curves, bounds, fit);
+                List<Obs> l = observe(c.left(), runs, rates, curves, bounds, fit, links);
+                List<Obs> r = observe(c.right(), runs, rates, curves, bounds, fit, links);
                 Obs a = l.get(0);
                 Obs b = r.get(0);
                 double diff = a.value() - b.value();
@@ -109,7 +103,7 @@ public final class Checks {
                         detail));
                 continue;
             }
-            List<Obs> obs = observe(c, runs, rates, curves, bounds, fit);
+            List<Obs> obs = observe(c, runs, rates, curves, bounds, fit, links);
             for (Obs o : obs) {
                 String name = obs.size() > 1 ? c.name() + " [" + o.label() + "]" : c.name();
                 rows.add(row(experiment, name, c, o.value(), o.lo(), o.hi(), o.runs(), o.detail()));
@@ -131,7 +125,7 @@ public final class Checks {
     }
 
     static List<Obs> observe(CheckSpec c, Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves,
-                             Dataset<Row> bounds, FitSpec fit) {
+                             Dataset<Row> bounds, FitSpec fit, Map<String, java.util.Set<String>> links) {
         Dataset<Row> sel = runs.where(where(c.where()));
         long n = sel.count();
         String scope = describe(c.where()) + n + " runs";
@@ -176,7 +170,7 @@ public final class Checks {
                 String axis = (String) c.target().get("axis");
                 Dataset<Row> selRates = rates.join(sel.select("run_id"), "run_id");
                 Dataset<Row> selCurves = curves == null ? null : curves.join(sel.select("run_id"), "run_id");
-                List<Row> laws = ScalingLaws.compute(sel, selRates, selCurves, fit)
+                List<Row> laws = ScalingLaws.compute(sel, selRates, selCurves, fit, links)
                         .where(col("metric").equalTo(metric).and(col("axis").equalTo(axis)))
                         .orderBy("group_key").collectAsList();
                 if (laws.isEmpty()) {

@@ -10,6 +10,26 @@ import org.ratelab.spec.ExperimentSpec;
  *                  spec lists several optimizers)
  */
 public record Plan(ExperimentSpec spec, List<RunConfig> runs, List<String> axisNames) {
+    /** For each axis in a zip group, the other axes of its group (across every optimizer entry). */
+    public java.util.Map<String, java.util.Set<String>> zipLinks() {
+        java.util.Map<String, java.util.Set<String>> links = new java.util.TreeMap<>();
+        java.util.List<java.util.List<org.ratelab.spec.Axis>> groups = new java.util.ArrayList<>();
+        groups.addAll(Planner.zipGroups(spec.axes()));
+        for (org.ratelab.spec.ExperimentSpec.OptimizerEntry e : spec.optimizers()) {
+            groups.addAll(Planner.zipGroups(e.axes()));
+        }
+        for (java.util.List<org.ratelab.spec.Axis> g : groups) {
+            for (org.ratelab.spec.Axis a : g) {
+                for (org.ratelab.spec.Axis b : g) {
+                    if (!a.path().equals(b.path())) {
+                        links.computeIfAbsent(a.path(), k -> new java.util.TreeSet<>()).add(b.path());
+                    }
+                }
+            }
+        }
+        return links;
+    }
+
     /** Total estimated cost in floating-point operations. */
     public double totalCost() {
         double c = 0;

@@ -73,6 +73,13 @@ public final class Planner {
         return dims;
     }
 
+    /** The zip groups among these axes (each with two or more axes). */
+    static List<List<Axis>> zipGroups(List<Axis> axes) {
+        List<List<Axis>> out = new ArrayList<>();
+        for (List<Axis> dim : dimensions(axes, List.of())) if (dim.size() > 1) out.add(dim);
+        return out;
+    }
+
     public static Plan plan(ExperimentSpec spec) {
         try {
             return expand(spec);

@@ -104,7 +104,7 @@ public final class GridJob {
             Rates.compute(curvesT, runsT, analysis.fit()).write().mode(SaveMode.ErrorIfExists)
                     .parquet(staging.table("rates"));
             Dataset<Row> ratesT = spark.read().schema(Schemas.RATES).parquet(staging.table("rates"));
-            ScalingLaws.compute(runsT, ratesT, curvesT, analysis.fit()).orderBy("experiment", "axis", "group_key", "metric")
+            ScalingLaws.compute(runsT, ratesT, curvesT, analysis.fit(), plan.zipLinks()).orderBy("experiment", "axis", "group_key", "metric")
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("laws"));
             Summaries.compute(runsT, ratesT, analysis.fit()).orderBy("experiment", "group_key", "metric", "kind", "eps")
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("summaries"));
@@ -112,7 +112,7 @@ public final class GridJob {
                     .parquet(staging.table("bounds"));
             Dataset<Row> boundsT = spark.read().schema(Schemas.BOUNDS).parquet(staging.table("bounds"));
             Dataset<Row> checks = Checks.compute(spark, plan.spec().name(), analysis.checks(), runsT, ratesT,
-                    curvesT, boundsT, analysis.fit());
+                    curvesT, boundsT, analysis.fit(), plan.zipLinks());
             checks.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("checks"));
             Dataset<Row> checksT = spark.read().schema(Schemas.CHECKS).parquet(staging.table("checks"));
             long nChecks = checksT.count();

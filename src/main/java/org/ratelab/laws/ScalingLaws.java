@@ -28,7 +28,8 @@ import org.ratelab.table.Schemas;
 /**
  * The laws table: y ≈ prefactor · x^exponent fitted by least squares on log y against log x, for every
  * numeric grid axis x (width, n, batch size, κ, output scale, temperature, …; not {@code seed}) and every
- * metric y, per group of runs sharing all other axes. Each seed's runs are points; the exponent's interval
+ * metric y, per group of runs sharing all other axes (axes zipped with x vary with it and are not held
+ * fixed). Each seed's runs are points; the exponent's interval
  * is a percentile bootstrap over seeds (whole seeds resampled). Computed by Spark: points are emitted per run
  * and fitted per group on the executors.
  *
@@ -57,11 +58,22 @@ public final class ScalingLaws {
     }
 
     public static Dataset<Row> compute(Dataset<Row> runs, Dataset<Row> rates, FitSpec spec) {
-        return compute(runs, rates, null, spec);
+        return compute(runs, rates, null, spec, Map.of());
     }
 
     /** Laws over runs, their rates and (when not null) their curves' maxima and values at fits.at_steps. */
     public static Dataset<Row> compute(Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves, FitSpec spec) {
+        return compute(runs, rates, curves, spec, Map.of());
+    }
+
+    /**
+     * As above, with the zip links of the grid: {@code links.get(a)} are the axes zipped with axis a (they
+     * vary together with it, e.g. a step size set to 1/L for each κ), which a law against a does not hold
+     * fixed: they are left out of its group key, like the axis itself.
+     */
+    public static Dataset<Row> compute(Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves, FitSpec spec,
+                                       Map<String, java.util.Set<String>> links) {
+        Map<String, java.util.Set<String>> zip = new java.util.HashMap<>(links);
         Dataset<Row> long_ = rates.where(col("value").isNotNull())
                 .select(col("run_id"), col("metric"), col("kind"), col("eps"), col("value"));
         if (curves != null) long_ = long_.unionByName(curveStats(curves, spec));
@@ -75,7 +87,7 @@ public final class ScalingLaws {
         sel.add(col("p.rates").as("rates"));
         Dataset<Row> joined = runs.as("r").join(perRun.as("p"), col("r.run_id").equalTo(col("p.run_id")), "left")
                 .select(sel.toArray(new org.apache.spark.sql.Column[0]));
-        Dataset<Row> points = joined.flatMap((FlatMapFunction<Row, Row>) ScalingLaws::points,
+        Dataset<Row> points = joined.flatMap((FlatMapFunction<Row, Row>) r -> points(r, zip),
                 Encoders.row(POINTS));
         return points.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
                 .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (k, it) -> fit(k, it, spec),
@@ -109,7 +121,7 @@ public final class ScalingLaws {
         return wide.selectExpr("run_id", stack.toString()).where(col("value").isNotNull());
     }
 
-    static Iterator<Row> points(Row r) throws Exception {
+    static Iterator<Row> points(Row r, Map<String, java.util.Set<String>> links) throws Exception {
         String experiment = r.getString(0);
         Map<String, String> axes = JSON.readValue(r.getString(1), new TypeReference<LinkedHashMap<String, String>>() {});
         long seed = r.getLong(2);
@@ -139,7 +151,7 @@ public final class ScalingLaws {
                 continue;
             }
             if (!(x > 0) || Double.isInfinite(x)) continue;
-            String group = groupKey(axes, axis.getKey());
+            String group = groupKey(axes, axis.getKey(), links.getOrDefault(axis.getKey(), java.util.Set.of()));
             for (Map.Entry<String, Double> m : y.entrySet()) {
                 double v = m.getValue();
                 if (!(v > 0) || Double.isInfinite(v)) continue;
@@ -152,9 +164,14 @@ public final class ScalingLaws {
 
     /** The axes other than {@code axis} and {@code seed}, as {@code k=v,...} in axis order. */
     public static String groupKey(Map<String, String> axes, String axis) {
+        return groupKey(axes, axis, java.util.Set.of());
+    }
+
+    /** The axes other than {@code axis}, those zipped with it, and {@code seed}, as {@code k=v,...}. */
+    public static String groupKey(Map<String, String> axes, String axis, java.util.Set<String> zipped) {
         StringBuilder b = new StringBuilder();
         for (Map.Entry<String, String> e : axes.entrySet()) {
-            if (e.getKey().equals(axis) || e.getKey().equals("seed")) continue;
+            if (e.getKey().equals(axis) || e.getKey().equals("seed") || zipped.contains(e.getKey())) continue;
             if (b.length() > 0) b.append(',');
             b.append(e.getKey()).append('=').append(e.getValue());
         }

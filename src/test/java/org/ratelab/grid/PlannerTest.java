@@ -78,6 +78,14 @@ class PlannerTest {
         assertEquals(Set.of("0.01/4", "0.02/8"), sgdPairs);
         assertEquals("optimizer.name=sgd,optimizer.batch_size=8,optimizer.lr=0.02",
                 p.runs().get(9).groupKey());
+        // zipped axes vary together: a law against one of them does not hold the other fixed
+        assertEquals(Map.of("optimizer.lr", Set.of("optimizer.batch_size"),
+                "optimizer.batch_size", Set.of("optimizer.lr")), p.zipLinks());
+        RunConfig r9 = p.runs().get(9);
+        assertEquals("optimizer.name=sgd", org.ratelab.laws.ScalingLaws.groupKey(r9.axes(), "optimizer.lr",
+                p.zipLinks().get("optimizer.lr")));
+        assertEquals("optimizer.name=sgd,optimizer.batch_size=8",
+                org.ratelab.laws.ScalingLaws.groupKey(r9.axes(), "optimizer.lr"));
     }
 
     @Test
