@@ -86,6 +86,7 @@ class ExperimentLibraryTest {
                 assertEquals(planned, written, "runs rows = planned runs");
 
                 List<CheckSpec> declared = CheckSpec.parseAll(plan.spec().sections().get("checks"));
+                if (declared.isEmpty()) return; // quickstart: a demo without verdicts
                 List<Row> rows = spark.read().parquet(out.table("checks")).select("check").collectAsList();
                 assertTrue(rows.size() >= declared.size(), rows.size() + " checks rows < " + declared.size());
                 Set<String> names = new TreeSet<>();
