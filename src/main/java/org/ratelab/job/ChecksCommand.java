@@ -10,8 +10,8 @@ import org.apache.spark.sql.SparkSession;
 import org.ratelab.table.OutputDir;
 import org.ratelab.table.Schemas;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ratelab checks --out DIR}: prints the verdicts; exit status 1 when any check failed. */
@@ -20,20 +20,15 @@ import picocli.CommandLine.Spec;
 final class ChecksCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "A ratelab output directory.")
-    String out;
-
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*]).")
-    String master;
+    @Mixin ExistingOutput where;
 
     @Override
     public Integer call() throws Exception {
-        OutputDir od = OutputDir.of(out, new Configuration());
-        if (!od.isRatelabDir()) throw new UsageException("--out " + out + " is not a ratelab output directory");
+        OutputDir od = where.open();
         if (!od.root().getFileSystem(new Configuration()).exists(new Path(od.table("checks")))) {
-            throw new UsageException("--out " + out + " has no checks table (run the experiment first)");
+            throw new UsageException("--out " + where.out + " has no checks table (run the experiment first)");
         }
-        SparkSession spark = Sessions.start(master, java.util.Map.of());
+        SparkSession spark = Sessions.start(where.master, java.util.Map.of());
         try {
             List<Row> rows = spark.read().schema(Schemas.CHECKS).parquet(od.table("checks"))
                     .orderBy("experiment", "check").collectAsList();

@@ -2,13 +2,12 @@ package org.ratelab.job;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.ratelab.report.Report;
 import org.ratelab.table.OutputDir;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ratelab report --out DIR}: writes {@code DIR/report/index.html} and PNG charts from the tables. */
@@ -17,19 +16,14 @@ import picocli.CommandLine.Spec;
 final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "A ratelab output directory.")
-    String out;
-
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*]).")
-    String master;
+    @Mixin ExistingOutput where;
 
     @Override
     public Integer call() throws Exception {
-        OutputDir od = OutputDir.of(out, new Configuration());
-        if (!od.isRatelabDir()) throw new UsageException("--out " + out + " is not a ratelab output directory");
-        SparkSession spark = Sessions.start(master, Map.of());
+        OutputDir od = where.open();
+        SparkSession spark = Sessions.start(where.master, Map.of());
         try {
-            print(Report.write(spark, OutputDir.of(out, spark.sparkContext().hadoopConfiguration())));
+            print(Report.write(spark, OutputDir.of(where.out, spark.sparkContext().hadoopConfiguration())));
             return 0;
         } finally {
             spark.stop();

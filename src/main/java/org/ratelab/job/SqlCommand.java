@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -14,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.ratelab.table.OutputDir;
 import org.ratelab.table.Schemas;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,11 +25,7 @@ import picocli.CommandLine.Spec;
 final class SqlCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "A ratelab output directory.")
-    String out;
-
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*]).")
-    String master;
+    @Mixin ExistingOutput where;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",
             description = "Most rows to print (default: ${DEFAULT-VALUE}).")
@@ -48,15 +44,14 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OutputDir od = OutputDir.of(out, new Configuration());
-        if (!od.isRatelabDir()) throw new UsageException("--out " + out + " is not a ratelab output directory");
+        OutputDir od = where.open();
         if (limit < 1) throw new UsageException("--limit must be >= 1, got " + limit);
         if (!java.util.List.of("table", "csv", "parquet").contains(format)) {
             throw new UsageException("--format must be table, csv or parquet, got " + format);
         }
         if (format.equals("parquet") && to == null) throw new UsageException("--format parquet needs --to PATH");
         if (to != null && new java.io.File(to).exists()) throw new UsageException("--to " + to + " already exists");
-        SparkSession spark = Sessions.start(master, java.util.Map.of());
+        SparkSession spark = Sessions.start(where.master, java.util.Map.of());
         try {
             registerViews(spark, od);
             Dataset<Row> df;
