@@ -50,16 +50,17 @@ class ResumeTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
 
-        Process p = GridJobTest.cliProcess("run", spec.toString(), "--out", out.toString(), "--master", "local[2]",
+        Path killedLog = dir.resolve("killed.log");
+        Process p = cli(killedLog, "run", spec.toString(), "--out", out.toString(), "--master", "local[2]",
                 "--partitions", "2", "--batch-runs", "2");
         Path batches = out.resolve(OutputDir.BATCHES);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (batchNames(batches).isEmpty() && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
-        assertTrue(p.isAlive(), "the job ended before its first batch was seen: "
-                + new String(p.getInputStream().readAllBytes()));
+        assertTrue(p.isAlive(), "the job ended before its first batch was seen: " + Files.readString(killedLog));
         long delay = random.nextInt(1500);
         Thread.sleep(delay);
-        assertTrue(p.isAlive(), "the job finished before the kill (delay " + delay + " ms)");
+        assertTrue(p.isAlive(), "the job ended before the kill (delay " + delay + " ms): "
+                + Files.readString(killedLog));
         p.destroyForcibly();  // SIGKILL: no shutdown hook, no cleanup
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         Map<String, Set<String>> before = committed(batches);
@@ -75,10 +76,11 @@ class ResumeTest {
         assertEquals(2, refused.code(), refused.err());
         assertTrue(refused.err().contains("pass --resume to continue"), refused.err());
 
-        Process r = GridJobTest.cliProcess("run", spec.toString(), "--out", out.toString(), "--master", "local[2]",
+        Path resumeLog = dir.resolve("resume.log");
+        Process r = cli(resumeLog, "run", spec.toString(), "--out", out.toString(), "--master", "local[2]",
                 "--resume", "--batch-runs", "4");
-        assertTrue(r.waitFor(240, TimeUnit.SECONDS), "resume timed out");
-        String log = new String(r.getInputStream().readAllBytes());
+        assertTrue(r.waitFor(300, TimeUnit.SECONDS), "resume timed out");
+        String log = Files.readString(resumeLog);
         assertEquals(0, r.exitValue(), log);
         assertTrue(log.contains("resuming: " + committedBefore.size() + " of " + n + " runs already committed"), log);
 
@@ -115,6 +117,21 @@ class ResumeTest {
         for (String t : List.of("runs", "curves", "rates", "laws", "summaries", "checks")) {
             assertEquals(rows(spark, reference, t), rows(spark, resumed, t), t + " differ after resume");
         }
+    }
+
+    /** The CLI in its own JVM (GridJobTest's), its output to a file: no pipe to fill up. */
+    static Process cli(Path log, String... args) throws Exception {
+        Process p = GridJobTest.cliProcess(args);
+        Thread copy = new Thread(() -> {
+            try (java.io.InputStream in = p.getInputStream()) {
+                Files.copy(in, log, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.io.IOException ignored) {
+                // the process was killed
+            }
+        });
+        copy.setDaemon(true);
+        copy.start();
+        return p;
     }
 
     /** Every row of a table as text, wall times aside, sorted. */
