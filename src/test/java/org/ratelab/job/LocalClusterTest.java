@@ -123,10 +123,19 @@ class LocalClusterTest {
         try {
             long pid = Long.parseLong(Files.readString(state.resolve("worker-" + i + ".pid")).trim());
             return ProcessHandle.of(pid).flatMap(w -> w.children()
-                    .filter(c -> c.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                    .filter(c -> commandLine(c.pid()).contains("CoarseGrainedExecutorBackend"))
                     .findFirst());
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The full command line from /proc (ProcessHandle.Info may leave out a long one). */
+    static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
         }
     }
 
