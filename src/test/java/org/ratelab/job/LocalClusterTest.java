@@ -81,7 +81,8 @@ class LocalClusterTest {
         int n = plan.runs().size();
         Path out = dir.resolve("out");
         Path jar = appJar(dir.resolve("ratelab-app.jar"));
-        Process submit = script(Map.of("RATELAB_JAR", jar.toString()), "submit",
+        Path submitLog = dir.resolve("submit.log");
+        Process submit = script(Map.of("RATELAB_JAR", jar.toString()), submitLog, "submit",
                 "--master", "spark://127.0.0.1:" + port, spec.toString(), "--out", out.toString(),
                 "--batch-runs", "2", "--partitions", "2");
         Path batches = out.resolve(OutputDir.BATCHES);
@@ -89,13 +90,14 @@ class LocalClusterTest {
         while (ResumeTest.batchNames(batches).isEmpty() && submit.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertTrue(submit.isAlive(), "the job ended before its first batch: " + finish(submit, 1));
+        assertTrue(submit.isAlive(), () -> "the job ended before its first batch: " + read(submitLog));
         ProcessHandle executor = executorOfWorker(1).or(() -> executorOfWorker(2))
                 .orElseThrow(() -> new AssertionError("no executor JVM under the workers"));
         int committedAtKill = ResumeTest.batchNames(batches).size();
         executor.destroyForcibly();  // SIGKILL
         assertTrue(executor.onExit().get(30, TimeUnit.SECONDS) != null);
-        String log = finish(submit, 180);
+        finish(submit, 240);
+        String log = read(submitLog);
         assertEquals(0, submit.exitValue(), log);
         int total = ResumeTest.batchNames(batches).size();
         System.out.printf("LocalClusterTest: executor pid %d killed with %d of %d batches committed%n",
@@ -152,11 +154,19 @@ class LocalClusterTest {
     }
 
     static Process script(String name, String... args) throws IOException {
-        return script(Map.of(), name, args);
+        return script(Map.of(), null, name, args);
+    }
+
+    static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     /** Runs {@code jobs/NAME} with the test classpath (nothing is built) and the cluster's settings. */
-    static Process script(Map<String, String> extraEnv, String name, String... args) throws IOException {
+    static Process script(Map<String, String> extraEnv, Path log, String name, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("bash", Path.of("jobs", name).toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -168,6 +178,7 @@ class LocalClusterTest {
         env.put("SPARK_LOCAL_IP", "127.0.0.1");
         env.put("OPENBLAS_NUM_THREADS", "1");
         env.putAll(extraEnv);
+        if (log != null) pb.redirectOutput(log.toFile());  // a file, not a pipe that could fill up
         return pb.start();
     }
 
@@ -192,7 +203,7 @@ class LocalClusterTest {
     static void downQuietly() {
         if (!up) return;
         try {
-            script("local-cluster", "down").waitFor(60, TimeUnit.SECONDS);
+            script("local-cluster", "down").waitFor(60, TimeUnit.SECONDS);  // a pipe: "down" prints one line
         } catch (Exception ignored) {
             // best effort at JVM exit
         }
