@@ -37,9 +37,12 @@ import org.ratelab.train.RunResult;
 import org.ratelab.train.Trainer;
 
 /**
- * The grid pipeline on Spark: plan → partitions balanced by estimated cost → each task trains its runs one
- * at a time, single-threaded → runs and curves tables → rates (grouped by run in Spark) → laws and summaries
- * (grouped by law and by group in Spark) → checks → all tables moved into the output directory together.
+ * The grid pipeline on Spark: plan → batches of runs in decreasing estimated cost, each a Spark job whose
+ * partitions are balanced by LPT and whose tasks train their runs one at a time, single-threaded → each
+ * batch's runs and curves committed under {@code _batches/} as it finishes (one rename) → runs and curves
+ * tables rebuilt from every committed batch → rates (grouped by run in Spark) → laws and summaries (grouped
+ * by law and by group in Spark) → checks → all tables moved into the output directory together. With
+ * {@link Options#resume()}, run_ids already committed are not trained again.
  */
 public final class GridJob {
     private GridJob() {}
