@@ -4,8 +4,13 @@ RATELAB_JVM_OPTS=$(sed -n 's:.*<spark.jvm.opts>\(.*\)</spark.jvm.opts>.*:\1:p' "
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
-# Builds target/classes and target/classpath.txt when missing or older than the sources.
+# Builds target/classes and target/classpath.txt when missing or older than the sources. With
+# RATELAB_CLASSPATH set (tests, an installed copy), uses that classpath and builds nothing.
 ratelab_build() {
+  if [ -n "${RATELAB_CLASSPATH:-}" ]; then
+    RATELAB_CP="$RATELAB_CLASSPATH"
+    return 0
+  fi
   local stamp="$RATELAB_HOME/target/classpath.txt"
   if [ ! -f "$stamp" ] || [ -n "$(find "$RATELAB_HOME/src/main" "$RATELAB_HOME/pom.xml" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     echo "ratelab: building (first use or sources changed)..." >&2

@@ -132,6 +132,7 @@ public final class Planner {
                                      List<String> entryKeys, Map<String, Integer> ids) {
         RunBinder.Bound b;
         try {
+            resolveDataPath(spec, tree);
             b = RunBinder.bind(spec.name(), tree);
         } catch (SpecException ex) {
             StringBuilder vals = new StringBuilder();
@@ -198,6 +199,23 @@ public final class Planner {
             }
         }
         return String.valueOf(v);
+    }
+
+    /**
+     * A relative {@code data.path} given in the spec resolves against the spec file's directory, not the
+     * working directory, so a spec and its data files move together.
+     */
+    @SuppressWarnings("unchecked")
+    static void resolveDataPath(ExperimentSpec spec, Map<String, Object> tree) {
+        if (spec.file() == null || !(tree.get("data") instanceof Map<?, ?> data)) return;
+        if (!(data.get("path") instanceof String path) || path.isEmpty()) return;
+        java.nio.file.Path p = java.nio.file.Path.of(path);
+        if (p.isAbsolute()) return;
+        java.nio.file.Path dir = java.nio.file.Path.of(spec.file()).toAbsolutePath().getParent();
+        if (dir == null) return;
+        Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) data);
+        copy.put("path", dir.resolve(p).normalize().toString());
+        tree.put("data", copy);
     }
 
     @SuppressWarnings("unchecked")

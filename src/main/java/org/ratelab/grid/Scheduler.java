@@ -57,4 +57,45 @@ public final class Scheduler {
         }
         return total == 0 ? 1.0 : max / (total / bins.size());
     }
+
+    /** Partitions of runs dealt in plan order, run i to partition i mod p: the naive baseline. */
+    public static List<List<RunConfig>> roundRobin(List<RunConfig> runs, int partitions) {
+        int p = Math.max(1, Math.min(partitions, runs.size()));
+        List<List<RunConfig>> out = new ArrayList<>();
+        for (int i = 0; i < p; i++) out.add(new ArrayList<>());
+        for (int i = 0; i < runs.size(); i++) out.get(i % p).add(runs.get(i));
+        return out;
+    }
+
+    /** The estimated cost of each task (partition), in the order given. */
+    public static double[] loads(List<List<RunConfig>> tasks) {
+        double[] l = new double[tasks.size()];
+        for (int i = 0; i < l.length; i++) for (RunConfig r : tasks.get(i)) l[i] += r.cost();
+        return l;
+    }
+
+    /**
+     * The makespan of tasks run on {@code cores} slots the way Spark's FIFO scheduler runs them: in
+     * submission order, each task on the first slot to become free (list scheduling). Tasks cost what
+     * their runs are estimated to cost.
+     */
+    public static double listMakespan(double[] taskCosts, int cores) {
+        int c = Math.max(1, cores);
+        PriorityQueue<Double> free = new PriorityQueue<>();
+        for (int i = 0; i < c; i++) free.add(0.0);
+        double end = 0;
+        for (double t : taskCosts) {
+            double done = free.poll() + t;
+            end = Math.max(end, done);
+            free.add(done);
+        }
+        return end;
+    }
+
+    /** Sum of the costs. */
+    public static double total(double[] costs) {
+        double s = 0;
+        for (double c : costs) s += c;
+        return s;
+    }
 }

@@ -2,7 +2,14 @@ package org.ratelab.job;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
@@ -31,10 +38,12 @@ import org.ratelab.train.RunResult;
 import org.ratelab.train.Trainer;
 
 /**
- * The grid pipeline on Spark: plan → partitions balanced by estimated cost → each task trains its runs one
- * at a time, single-threaded → runs and curves tables → rates (grouped by run in Spark) → laws and summaries
- * (grouped by law and by group in Spark) → theory bounds per run → checks → all tables moved into the
- * output directory together.
+ * The grid pipeline on Spark: plan → batches of runs in decreasing estimated cost, each a Spark job whose
+ * partitions are balanced by LPT and whose tasks train their runs one at a time, single-threaded → each
+ * batch's runs and curves committed under {@code _batches/} as it finishes (one rename) → runs and curves
+ * tables rebuilt from every committed batch → rates (grouped by run in Spark) → laws and summaries (grouped
+ * by law and by group in Spark) → theory bounds per run → checks → all tables moved into the output directory together. With
+ * {@link Options#resume()}, run_ids already committed are not trained again.
  */
 public final class GridJob {
     private GridJob() {}
@@ -42,10 +51,36 @@ public final class GridJob {
     /** Spark conf key: when "true", every task fails unless native BLAS is active on its executor. */
     public static final String REQUIRE_NATIVE_CONF = "spark.ratelab.requireNativeBlas";
 
-    /** What a finished job reports. */
+    /**
+     * What a finished job reports.
+     *
+     * @param makespanRatio the estimated makespan of the trained runs' tasks on the cluster's cores (list
+     *                      scheduling of the batches' tasks in submission order) over the ideal, total / cores
+     * @param resumed       runs already committed by an earlier job and not trained again ({@code --resume})
+     * @param batches       batches committed by this job
+     */
     public record Summary(long runs, Map<String, Long> statusCounts, long wallMs, double makespanRatio,
-                          long checks, long checksFailed) {
+                          long checks, long checksFailed, long resumed, int batches) {
     }
+
+    /**
+     * How to run a grid.
+     *
+     * @param partitions Spark partitions per batch (0: twice the default parallelism)
+     * @param resume     skip the run_ids already committed under {@code _batches/}; otherwise committed
+     *                   batches of an earlier job are deleted first
+     * @param batchRuns  runs per committed batch (0: at least twice the partitions, and about 50 batches)
+     */
+    public record Options(int partitions, boolean resume, int batchRuns) {
+        public static Options of(int partitions) {
+            return new Options(partitions, false, 0);
+        }
+    }
+
+    /** Batches trained at the same time: the next batch's tasks fill the cores while one finishes. */
+    static final int IN_FLIGHT = 2;
+    /** About how many batches a job commits by default. */
+    static final int TARGET_BATCHES = 50;
 
     /** The analysis sections of a plan's spec, parsed and validated against the plan (errors name keys). */
     public record Analysis(FitSpec fit, List<CheckSpec> checks) {
@@ -62,43 +97,81 @@ public final class GridJob {
     }
 
     public static Summary execute(SparkSession spark, Plan plan, OutputDir out, int partitions) throws IOException {
-        return execute(spark, plan, out, partitions, (java.io.PrintStream) null);
+        return execute(spark, plan, out, null, Options.of(partitions));
     }
 
     /** Like the four-argument form, showing progress ({@link Progress}) on {@code progressTo} unless null. */
     public static Summary execute(SparkSession spark, Plan plan, OutputDir out, int partitions,
                                   java.io.PrintStream progressTo) throws IOException {
-        try (Progress progress = Progress.start(spark.sparkContext(), plan, progressTo)) {
-            return executeCounted(spark, plan, out, partitions, progress.counters());
+        return execute(spark, plan, out, progressTo, Options.of(partitions));
+    }
+
+    /**
+     * Trains the runs of {@code plan} not yet committed (all of them unless resuming) in batches, commits
+     * each batch as it finishes, then rebuilds every table from all committed batches.
+     */
+    public static Summary execute(SparkSession spark, Plan plan, OutputDir out, java.io.PrintStream progressTo,
+                                  Options options) throws IOException {
+        Set<String> committed = options.resume() ? committedForResume(plan, out) : Set.of();
+        if (options.resume()) out.clearStaging();
+        else out.clearBatchesAndStaging();
+        List<RunConfig> remaining = new ArrayList<>();
+        for (RunConfig r : plan.runs()) if (!committed.contains(r.runId())) remaining.add(r);
+        Plan todo = new Plan(plan.spec(), List.copyOf(remaining), plan.axisNames());
+        try (Progress progress = Progress.start(spark.sparkContext(), todo, progressTo)) {
+            return executeCounted(spark, plan, todo, committed.size(), out, options, progress.counters());
         }
     }
 
-    private static Summary executeCounted(SparkSession spark, Plan plan, OutputDir out, int partitions,
-                                          Progress.Counters counters) throws IOException {
+    /**
+     * The run_ids already committed under {@code out}, checked for resuming {@code plan}: the batches must
+     * be intact and every committed run must be a run of the plan. Throws {@link UsageException} otherwise.
+     */
+    public static Set<String> committedForResume(Plan plan, OutputDir out) throws IOException {
+        Set<String> ids;
+        try {
+            ids = out.committedRunIds();
+        } catch (OutputDir.CorruptOutputException e) {
+            throw new UsageException("--resume: corrupt output: " + e.getMessage()
+                    + "; use another --out or --overwrite");
+        }
+        Set<String> planned = new HashSet<>();
+        for (RunConfig r : plan.runs()) planned.add(r.runId());
+        long foreign = ids.stream().filter(id -> !planned.contains(id)).count();
+        if (foreign > 0) {
+            throw new UsageException("--resume: " + out.uri() + " holds " + foreign + " committed run(s) that "
+                    + plan.spec().file() + " does not plan (was the spec or --profile changed?); use another "
+                    + "--out or --overwrite");
+        }
+        return ids;
+    }
+
+    private static Summary executeCounted(SparkSession spark, Plan plan, Plan todo, long resumed, OutputDir out,
+                                          Options options, Progress.Counters counters) throws IOException {
         long t0 = System.currentTimeMillis();
         Analysis analysis = Analysis.of(plan);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int parts = partitions > 0 ? partitions : Math.max(1, jsc.defaultParallelism() * 2);
-        List<List<RunConfig>> buckets = Scheduler.assign(plan.runs(), parts);
-        boolean requireNative = spark.sparkContext().getConf().getBoolean(REQUIRE_NATIVE_CONF, false);
-        JavaRDD<RunResult> results = jsc.parallelize(buckets, buckets.size())
-                .flatMap(bucket -> {
-                    if (requireNative) Blas.requireNative();
-                    List<RunResult> rs = new ArrayList<>(bucket.size());
-                    for (RunConfig c : bucket) rs.add(counters.count(Trainer.train(c)));
-                    return rs.iterator();
-                })
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        int cores = Math.max(1, jsc.defaultParallelism());
+        int parts = options.partitions() > 0 ? options.partitions() : cores * 2;
+        List<List<RunConfig>> chunks = batches(todo.runs(), parts, options.batchRuns());
+        List<double[]> taskCosts = new ArrayList<>();
+        for (List<RunConfig> c : chunks) taskCosts.add(Scheduler.loads(Scheduler.assign(c, parts)));
+        trainBatches(spark, jsc, out, chunks, parts, counters);
+
         OutputDir.Staging staging = out.staging();
         try {
-            Dataset<Row> runs = spark.createDataFrame(results.map(Rows::run), Schemas.RUNS);
-            Dataset<Row> curves = spark.createDataFrame(results.flatMap(r -> Rows.curve(r).iterator()),
-                    Schemas.CURVES);
-            runs.orderBy("run_index").coalesce(1).write().mode(SaveMode.ErrorIfExists)
+            List<String> runsPaths = new ArrayList<>();
+            List<String> curvesPaths = new ArrayList<>();
+            for (org.apache.hadoop.fs.Path b : out.committedBatches()) {
+                runsPaths.add(new org.apache.hadoop.fs.Path(b, "runs").toString());
+                curvesPaths.add(new org.apache.hadoop.fs.Path(b, "curves").toString());
+            }
+            spark.read().schema(Schemas.RUNS).parquet(runsPaths.toArray(String[]::new))
+                    .orderBy("run_index").coalesce(1).write().mode(SaveMode.ErrorIfExists)
                     .parquet(staging.table("runs"));
-            curves.write().mode(SaveMode.ErrorIfExists).partitionBy("experiment", "optimizer")
+            spark.read().schema(Schemas.CURVES).parquet(curvesPaths.toArray(String[]::new))
+                    .write().mode(SaveMode.ErrorIfExists).partitionBy("experiment", "optimizer")
                     .parquet(staging.table("curves"));
-            results.unpersist(false);
             Dataset<Row> runsT = spark.read().schema(Schemas.RUNS).parquet(staging.table("runs"));
             Dataset<Row> curvesT = spark.read().parquet(staging.table("curves"));
             Rates.compute(curvesT, runsT, analysis.fit()).write().mode(SaveMode.ErrorIfExists)
@@ -119,9 +192,17 @@ public final class GridJob {
             long failed = checksT.where("NOT passed").count();
             Map<String, Long> counts = new TreeMap<>();
             for (Row r : runsT.groupBy("status").count().collectAsList()) counts.put(r.getString(0), r.getLong(1));
+            long rows = runsT.count();
+            if (rows != plan.runs().size()) {
+                throw new IllegalStateException("the runs table has " + rows + " rows for " + plan.runs().size()
+                        + " planned runs");
+            }
             staging.commit();
-            return new Summary(plan.runs().size(), counts, System.currentTimeMillis() - t0,
-                    Scheduler.makespanRatio(buckets), nChecks, failed);
+            double[] all = taskCosts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+            double total = Scheduler.total(all);
+            double ratio = total == 0 ? 1.0 : Scheduler.listMakespan(all, cores) / (total / cores);
+            return new Summary(plan.runs().size(), counts, System.currentTimeMillis() - t0, ratio, nChecks,
+                    failed, resumed, chunks.size());
         } catch (IOException | RuntimeException e) {
             try {
                 staging.discard();
@@ -129,6 +210,106 @@ public final class GridJob {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Cuts runs into batches: in decreasing estimated cost (the LPT order), {@code batchRuns} runs each, or
+     * by default about {@value #TARGET_BATCHES} batches of at least twice {@code parts} runs.
+     */
+    static List<List<RunConfig>> batches(List<RunConfig> runs, int parts, int batchRuns) {
+        if (runs.isEmpty()) return List.of();
+        int size = batchRuns > 0 ? batchRuns
+                : Math.max(2 * parts, (runs.size() + TARGET_BATCHES - 1) / TARGET_BATCHES);
+        List<RunConfig> sorted = new ArrayList<>(runs);
+        sorted.sort(Comparator.comparingDouble(RunConfig::cost).reversed().thenComparingInt(RunConfig::index));
+        List<List<RunConfig>> out = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i += size) {
+            out.add(List.copyOf(sorted.subList(i, Math.min(sorted.size(), i + size))));
+        }
+        return out;
+    }
+
+    /**
+     * Trains the batches as Spark jobs, {@value #IN_FLIGHT} at a time (Spark runs their tasks in
+     * submission order), and commits each batch as soon as its job finishes: its runs and curves are written
+     * under {@code _staging/} and then renamed into {@code _batches/} in one step. A task lost with its
+     * executor is retried by Spark inside the batch's write job, so nothing is written twice.
+     */
+    private static void trainBatches(SparkSession spark, JavaSparkContext jsc, OutputDir out,
+                                     List<List<RunConfig>> chunks, int parts, Progress.Counters counters)
+            throws IOException {
+        if (chunks.isEmpty()) return;
+        boolean requireNative = spark.sparkContext().getConf().getBoolean(REQUIRE_NATIVE_CONF, false);
+        String job = Long.toString(System.currentTimeMillis(), 36);
+        ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
+            Thread t = new Thread(r, "ratelab-batch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int k = 0; k < chunks.size(); k++) {
+                List<RunConfig> chunk = chunks.get(k);
+                String name = String.format("batch-%s-%05d", job, k);
+                String description = "ratelab batch " + (k + 1) + "/" + chunks.size();
+                futures.add(pool.submit(() -> {
+                    jsc.setJobDescription(description);
+                    trainBatch(spark, jsc, out, chunk, name, parts, requireNative, counters);
+                    return null;
+                }));
+            }
+            IOException first = null;
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (first == null) {
+                        jsc.cancelAllJobs();
+                        Throwable c = e.getCause();
+                        if (c instanceof RuntimeException re) throw re;
+                        first = c instanceof IOException io ? io : new IOException(c);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    jsc.cancelAllJobs();
+                    throw new IOException("interrupted", e);
+                }
+            }
+            if (first != null) throw first;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void trainBatch(SparkSession spark, JavaSparkContext jsc, OutputDir out, List<RunConfig> chunk,
+                                   String name, int parts, boolean requireNative, Progress.Counters counters)
+            throws IOException {
+        List<List<RunConfig>> buckets = Scheduler.assign(chunk, parts);
+        OutputDir.Staging staging = out.staging();
+        try {
+            JavaRDD<RunResult> results = jsc.parallelize(buckets, buckets.size())
+                    .flatMap(bucket -> {
+                        if (requireNative) Blas.requireNative();
+                        List<RunResult> rs = new ArrayList<>(bucket.size());
+                        for (RunConfig c : bucket) rs.add(counters.count(Trainer.train(c)));
+                        return rs.iterator();
+                    })
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                // curves first: that job trains the runs with full parallelism; runs then read the cache
+                spark.createDataFrame(results.flatMap(r -> Rows.curve(r).iterator()), Schemas.CURVES)
+                        .write().mode(SaveMode.ErrorIfExists).parquet(staging.table(name + "/curves"));
+                spark.createDataFrame(results.map(Rows::run), Schemas.RUNS).coalesce(1)
+                        .write().mode(SaveMode.ErrorIfExists).parquet(staging.table(name + "/runs"));
+            } finally {
+                results.unpersist(false);
+            }
+            List<String> ids = new ArrayList<>(chunk.size());
+            for (RunConfig c : chunk) ids.add(c.runId());
+            staging.commitBatch(name, ids);
+        } finally {
+            staging.discard();
         }
     }
 }

@@ -47,6 +47,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace the tables of an existing ratelab output directory.")
     boolean overwrite;
 
+    @Option(names = "--resume",
+            description = "Continue a job into the same --out: runs already committed are not trained again.")
+    boolean resume;
+
+    @Option(names = "--batch-runs", paramLabel = "N",
+            description = "Runs per committed batch (default: about 50 batches, each at least 2 x partitions runs).")
+    int batchRuns;
+
     @Option(names = "--require-native-blas",
             description = "Fail unless native BLAS (OpenBLAS through JNI) is active on the driver and every executor.")
     boolean requireNative;
@@ -56,12 +64,18 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter o = cmd.commandLine().getOut();
         Map<String, String> confMap = Sessions.parseConfs(confs);
         if (partitions < 0) throw new UsageException("--partitions must be >= 0, got " + partitions);
+        if (batchRuns < 0) throw new UsageException("--batch-runs must be >= 0, got " + batchRuns);
         if (master != null && master.isBlank()) throw new UsageException("--master must not be empty");
+        if (resume && overwrite) {
+            throw new UsageException("--resume and --overwrite conflict: --resume keeps the committed runs, "
+                    + "--overwrite deletes them; pass one");
+        }
         Plan plan = opts.plan();
         String dir = out != null ? out : "out/" + plan.spec().name();
         OutputDir od = OutputDir.of(dir, new Configuration());
-        String refusal = od.refusal(overwrite);
+        String refusal = od.refusal(overwrite || resume);
         if (refusal != null) throw new UsageException(refusal);
+        long committed = resume ? GridJob.committedForResume(plan, od).size() : 0;
         if (requireNative) {
             try {
                 Blas.requireNative();
@@ -75,15 +89,21 @@ final class RunCommand implements Callable<Integer> {
         }
         o.printf("ratelab: %s: %d runs (profile %s) -> %s%n", plan.spec().name(), plan.runs().size(),
                 plan.spec().profile(), od.uri());
+        if (resume) {
+            o.printf("ratelab: resuming: %d of %d runs already committed; training %d%n", committed,
+                    plan.runs().size(), plan.runs().size() - committed);
+        }
         SparkSession spark = Sessions.start(master, confMap);
         try {
             OutputDir target = OutputDir.of(dir, spark.sparkContext().hadoopConfiguration());
             Instant started = Instant.now();
             target.create(marker(plan, spark, started, null));
-            GridJob.Summary s = GridJob.execute(spark, plan, target, partitions, System.err);
+            GridJob.Summary s = GridJob.execute(spark, plan, target, System.err,
+                    new GridJob.Options(partitions, resume, batchRuns));
             target.create(marker(plan, spark, started, s.wallMs()));  // the report shows wall time and cores
-            o.printf("ratelab: done: %d runs in %.1f s (%s); makespan %.2f x ideal; tables in %s%n", s.runs(),
-                    s.wallMs() / 1000.0, counts(s.statusCounts()), s.makespanRatio(), target.uri());
+            o.printf("ratelab: done: %d runs in %.1f s (%s); %d trained in %d batches, %d resumed; makespan %.2f x "
+                    + "ideal; tables in %s%n", s.runs(), s.wallMs() / 1000.0, counts(s.statusCounts()),
+                    s.runs() - s.resumed(), s.batches(), s.resumed(), s.makespanRatio(), target.uri());
             if (s.checks() > 0) {
                 o.printf("ratelab: checks: %d passed, %d failed (jobs/ratelab checks --out %s)%n",
                         s.checks() - s.checksFailed(), s.checksFailed(), dir);

@@ -13,7 +13,8 @@ import org.apache.spark.sql.SparkSession;
  * Builds the SparkSession. Precedence, highest first: {@code --conf key=value} and {@code --master} on the
  * command line; what spark-submit set; {@code conf/spark-defaults.conf} under {@code ratelab.home}; and
  * {@code local[*]} when nothing set a master. {@code main()} never hard-codes a cluster: spark-submit or
- * the launcher owns the master.
+ * the launcher owns the master. The UI is off unless asked for; in local mode it must then bind to
+ * 127.0.0.1 (Spark binds it to {@code SPARK_LOCAL_IP}, which the launchers set).
  */
 public final class Sessions {
     private Sessions() {}
@@ -61,6 +62,13 @@ public final class Sessions {
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            String ip = System.getenv("SPARK_LOCAL_IP");
+            if (conf.getBoolean("spark.ui.enabled", false) && !"127.0.0.1".equals(ip)) {
+                // Spark binds its UI to SPARK_LOCAL_IP, else to every interface: refuse the latter
+                throw new UsageException("--conf spark.ui.enabled=true: the UI would bind to "
+                        + (ip == null ? "every interface (SPARK_LOCAL_IP is unset)" : ip)
+                        + "; set SPARK_LOCAL_IP=127.0.0.1 (jobs/ratelab does)");
+            }
         }
         return SparkSession.builder().config(conf).getOrCreate();
     }

@@ -2,12 +2,20 @@ package org.ratelab.table;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * An output directory of ratelab, on any Hadoop filesystem (local paths, file://, hdfs://).
@@ -20,6 +28,10 @@ import org.apache.hadoop.fs.Path;
 public final class OutputDir {
     public static final String MARKER = "_ratelab.json";
     static final String STAGING = "_staging";
+    /** Committed batches of runs and curves: the record {@code --resume} reads. */
+    public static final String BATCHES = "_batches";
+    /** In a committed batch: the run_ids it holds, one a line. */
+    public static final String RUN_IDS = "run_ids.txt";
 
     private final FileSystem fs;
     private final Path root;
@@ -62,7 +74,8 @@ public final class OutputDir {
                     + "); choose another --out";
         }
         if (!overwrite && hasTables()) {
-            return "--out " + root + " already holds results; pass --overwrite to replace them";
+            return "--out " + root + " already holds results; pass --resume to continue that job or --overwrite "
+                    + "to replace them";
         }
         return null;
     }
@@ -73,7 +86,97 @@ public final class OutputDir {
 
     boolean hasTables() throws IOException {
         for (String t : Schemas.TABLES) if (fs.exists(new Path(root, t))) return true;
-        return false;
+        return !committedBatches().isEmpty();
+    }
+
+    /** Whether the directory has tables or committed batches (results a new job would replace). */
+    public boolean hasResults() throws IOException {
+        return fs.exists(root) && fs.getFileStatus(root).isDirectory() && hasTables();
+    }
+
+    /** The committed batch directories, sorted by name (empty when none). */
+    public List<Path> committedBatches() throws IOException {
+        Path b = new Path(root, BATCHES);
+        if (!fs.exists(b)) return List.of();
+        List<Path> out = new ArrayList<>();
+        for (FileStatus st : fs.listStatus(b)) if (st.isDirectory()) out.add(st.getPath());
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * The run_ids of every committed batch, after checking each batch: its id list is well formed, its
+     * Parquet files have intact footers and the runs files hold as many rows as it lists ids, and no run_id
+     * is in two batches. Throws {@link CorruptOutputException} naming the file otherwise.
+     */
+    public Set<String> committedRunIds() throws IOException {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Path batch : committedBatches()) {
+            Path list = new Path(batch, RUN_IDS);
+            if (!fs.exists(list)) throw new CorruptOutputException(list + ": missing; the batch is incomplete");
+            List<String> mine = new ArrayList<>();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(list), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (!line.matches("[0-9a-f]{16}")) {
+                        throw new CorruptOutputException(list + ": not a run_id list (line '" + abbreviate(line) + "')");
+                    }
+                    mine.add(line);
+                }
+            }
+            long rows = 0;
+            for (String table : List.of("runs", "curves")) {
+                Path t = new Path(batch, table);
+                if (!fs.exists(t)) throw new CorruptOutputException(t + ": missing; the batch is incomplete");
+                for (FileStatus f : fs.listStatus(t)) {
+                    if (!f.getPath().getName().endsWith(".parquet")) continue;
+                    long n = parquetRows(f);
+                    if (table.equals("runs")) rows += n;
+                }
+            }
+            if (rows != mine.size()) {
+                throw new CorruptOutputException(new Path(batch, "runs") + ": holds " + rows + " rows but "
+                        + list.getName() + " lists " + mine.size() + " run_ids");
+            }
+            for (String id : mine) {
+                if (!ids.add(id)) throw new CorruptOutputException(batch + ": run_id " + id + " is committed twice");
+            }
+        }
+        return ids;
+    }
+
+    private long parquetRows(FileStatus f) throws CorruptOutputException {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(f, fs.getConf()))) {
+            return r.getRecordCount();
+        } catch (IOException | RuntimeException e) {
+            throw new CorruptOutputException(f.getPath() + ": not a readable Parquet file ("
+                    + abbreviate(String.valueOf(e.getMessage())) + ")");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.replace('\n', ' ');
+        return one.length() > 80 ? one.substring(0, 77) + "..." : one;
+    }
+
+    /** Deletes committed batches and leftover staging (a fresh job over an existing directory). */
+    public void clearBatchesAndStaging() throws IOException {
+        fs.delete(new Path(root, BATCHES), true);
+        fs.delete(new Path(root, STAGING), true);
+    }
+
+    /** Deletes leftovers of killed jobs under {@code _staging/}: never data, only half-written files. */
+    public void clearStaging() throws IOException {
+        fs.delete(new Path(root, STAGING), true);
+    }
+
+    /** A committed directory that cannot be read back. */
+    public static final class CorruptOutputException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public CorruptOutputException(String message) {
+            super(message);
+        }
     }
 
     /** Creates the directory and its marker. */
@@ -99,11 +202,35 @@ public final class OutputDir {
 
         public String table(String name) { return new Path(dir, name).toString(); }
 
+        /**
+         * Commits the staged directory {@code name} (a batch of runs and curves plus its run_id list) as one
+         * atomic rename into {@code _batches/}: a batch is either entirely there or not at all.
+         */
+        public void commitBatch(String name, List<String> runIds) throws IOException {
+            Path staged = new Path(dir, name);
+            try (OutputStream o = fs.create(new Path(staged, RUN_IDS), false)) {
+                o.write((String.join("\n", runIds) + (runIds.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
+            }
+            Path batches = new Path(root, BATCHES);
+            fs.mkdirs(batches);
+            Path target = new Path(batches, name);
+            if (fs.exists(target) || !fs.rename(staged, target)) {
+                throw new IOException("cannot move " + staged + " to " + target);
+            }
+        }
+
         /** Moves every staged table into place, replacing older ones of the same name, and cleans up. */
         public void commit() throws IOException {
+            Path old = new Path(dir, "_replaced");
             for (FileStatus t : fs.listStatus(dir)) {
+                if (t.getPath().getName().startsWith("_")) continue;
                 Path target = new Path(root, t.getPath().getName());
-                if (fs.exists(target)) fs.delete(target, true);
+                if (fs.exists(target)) {  // set the old table aside first: the new one is never merged into it
+                    fs.mkdirs(old);
+                    if (!fs.rename(target, new Path(old, target.getName()))) {
+                        throw new IOException("cannot move " + target + " aside");
+                    }
+                }
                 if (!fs.rename(t.getPath(), target)) {
                     throw new IOException("cannot move " + t.getPath() + " to " + target);
                 }
@@ -114,8 +241,11 @@ public final class OutputDir {
         /** Deletes the staged tables. */
         public void discard() throws IOException {
             fs.delete(dir, true);
-            Path parent = dir.getParent();
-            if (fs.exists(parent) && fs.listStatus(parent).length == 0) fs.delete(parent, true);
+            try {  // non-recursive: fails, harmlessly, while another batch of the job is staged there
+                fs.delete(dir.getParent(), false);
+            } catch (IOException stillInUse) {
+                // left for the last one
+            }
         }
     }
 }

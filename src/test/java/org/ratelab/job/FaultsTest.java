@@ -1,0 +1,92 @@
+package org.ratelab.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ratelab.SparkTestSession;
+import org.ratelab.TestSpecs;
+import org.ratelab.grid.Plan;
+import org.ratelab.grid.Planner;
+import org.ratelab.spec.SpecLoader;
+import org.ratelab.table.OutputDir;
+
+/**
+ * Runs that throw and runs that diverge are results: a data file that vanishes after planning makes its
+ * runs throw (status failed, with the message), a huge step size makes runs diverge (status diverged, with
+ * the step), and the job finishes and reports the counts. Relative data paths resolve against the spec.
+ */
+class FaultsTest {
+    @TempDir Path dir;
+
+    /**
+     * A width-16777216 net on 256 inputs needs 4.3e9 parameters (34 GB): its allocation fails at once with
+     * OutOfMemoryError, on any executor this test runs on, and its runs end failed.
+     */
+    @Test
+    void throwingAndDivergingRunsAreCountedAndTheJobFinishes() throws Exception {
+        Path spec = TestSpecs.write(dir, "faults.yaml", """
+                experiment: faults
+                data: {kind: teacher_student, n: 32, d: 256}
+                model: {kind: two_layer, activation: tanh}
+                train: {steps: 50, record: {every: 10}}
+                optimizers:
+                  - {name: gd, lr: 0.05}
+                  - {name: gd, lr: 400.0}
+                grid:
+                  model.width: [4, 16777216]
+                  seed: [1, 2]
+                """);
+        Plan plan = Planner.plan(SpecLoader.load(spec, "default"));
+        assertEquals(8, plan.runs().size());
+        SparkSession spark = SparkTestSession.get();
+        OutputDir out = OutputDir.of(dir.resolve("out").toString(), new Configuration());
+        out.create("{}");
+        GridJob.Summary s = GridJob.execute(spark, plan, out, null, new GridJob.Options(2, false, 3));
+        assertEquals(Map.of("failed", 4L, "diverged", 2L, "max_steps", 2L), s.statusCounts());
+        assertEquals(3, s.batches());
+        assertEquals("2 diverged, 4 failed, 2 max_steps", RunCommand.counts(s.statusCounts()));
+
+        List<Row> failed = spark.read().parquet(out.table("runs")).where("status = 'failed'")
+                .select("message", "width").collectAsList();
+        for (Row r : failed) {
+            assertNotNull(r.getString(0));
+            assertTrue(r.getString(0).startsWith("OutOfMemoryError"), r.getString(0));
+            assertEquals(16777216, r.getInt(1));
+        }
+        List<Row> diverged = spark.read().parquet(out.table("runs")).where("status = 'diverged'")
+                .select("diverged_step", "steps").collectAsList();
+        for (Row r : diverged) {
+            assertTrue(r.getLong(0) > 0);
+            assertEquals(r.getLong(1), r.getLong(0));
+        }
+        assertEquals(8, spark.read().parquet(out.table("runs")).count());
+    }
+
+    @Test
+    void relativeDataPathsResolveAgainstTheSpecFile() throws Exception {
+        Path specDir = Files.createDirectories(dir.resolve("specs"));
+        Path data = Files.createDirectories(specDir.resolve("data"));
+        StringBuilder csv = new StringBuilder("x1,x2,y\n");
+        for (int i = 0; i < 20; i++) csv.append(i % 7).append(',').append(i % 5).append(',').append(i % 3).append('\n');
+        Files.writeString(data.resolve("d.csv"), csv.toString());
+        Path spec = TestSpecs.write(specDir, "s.yaml", """
+                experiment: rel
+                data: {kind: file, path: data/d.csv}
+                model: {kind: linear_regression}
+                optimizer: {name: gd}
+                """);
+        Plan plan = Planner.plan(SpecLoader.load(spec, "default"));  // the working directory is elsewhere
+        assertTrue(plan.runs().get(0).configJson().contains(data.resolve("d.csv").toAbsolutePath().toString()),
+                plan.runs().get(0).configJson());
+    }
+}
