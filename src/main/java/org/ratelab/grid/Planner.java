@@ -132,8 +132,9 @@ public final class Planner {
                                      List<String> entryKeys, Map<String, Integer> ids) {
         RunBinder.Bound b;
         try {
-            resolveDataPath(spec, tree);
+            String written = resolveDataPath(spec, tree);
             b = RunBinder.bind(spec.name(), tree);
+            if (written != null) b = withWrittenPath(b, written);
         } catch (SpecException ex) {
             StringBuilder vals = new StringBuilder();
             for (Axis a : set) {
@@ -203,19 +204,32 @@ public final class Planner {
 
     /**
      * A relative {@code data.path} given in the spec resolves against the spec file's directory, not the
-     * working directory, so a spec and its data files move together.
+     * working directory, so a spec and its data files move together. Returns the path as written when it
+     * was resolved (else null): the run's canonical form, and so its run_id, keeps the written path, so that
+     * a run_id does not depend on where the project was checked out.
      */
     @SuppressWarnings("unchecked")
-    static void resolveDataPath(ExperimentSpec spec, Map<String, Object> tree) {
-        if (spec.file() == null || !(tree.get("data") instanceof Map<?, ?> data)) return;
-        if (!(data.get("path") instanceof String path) || path.isEmpty()) return;
+    static String resolveDataPath(ExperimentSpec spec, Map<String, Object> tree) {
+        if (spec.file() == null || !(tree.get("data") instanceof Map<?, ?> data)) return null;
+        if (!(data.get("path") instanceof String path) || path.isEmpty()) return null;
         java.nio.file.Path p = java.nio.file.Path.of(path);
-        if (p.isAbsolute()) return;
+        if (p.isAbsolute()) return null;
         java.nio.file.Path dir = java.nio.file.Path.of(spec.file()).toAbsolutePath().getParent();
-        if (dir == null) return;
+        if (dir == null) return null;
         Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) data);
         copy.put("path", dir.resolve(p).normalize().toString());
         tree.put("data", copy);
+        return path;
+    }
+
+    /** The bound run with {@code data.path} in its canonical form as the spec wrote it. */
+    @SuppressWarnings("unchecked")
+    static RunBinder.Bound withWrittenPath(RunBinder.Bound b, String written) {
+        Map<String, Object> canon = new java.util.TreeMap<>(b.canonical());
+        Map<String, Object> data = new java.util.TreeMap<>((Map<String, Object>) canon.get("data"));
+        data.put("path", written);
+        canon.put("data", data);
+        return new RunBinder.Bound(b.seed(), b.data(), b.model(), b.optimizer(), b.train(), b.probes(), canon);
     }
 
     @SuppressWarnings("unchecked")

@@ -86,7 +86,16 @@ class FaultsTest {
                 optimizer: {name: gd}
                 """);
         Plan plan = Planner.plan(SpecLoader.load(spec, "default"));  // the working directory is elsewhere
-        assertTrue(plan.runs().get(0).configJson().contains(data.resolve("d.csv").toAbsolutePath().toString()),
-                plan.runs().get(0).configJson());
+        // the run reads the file next to the spec ...
+        org.ratelab.data.Dataset d = plan.runs().get(0).data().build(1);
+        assertEquals(20, d.n() + d.nTest(), "20 rows, split into train and test");
+        // ... while its canonical form (and so its run_id) keeps the path as written: moving the project
+        // does not change run ids
+        assertTrue(plan.runs().get(0).configJson().contains("\"path\":\"data/d.csv\""), plan.runs().get(0).configJson());
+        Path moved = Files.createDirectories(dir.resolve("elsewhere").resolve("specs"));
+        Files.createDirectories(moved.resolve("data"));
+        Files.copy(data.resolve("d.csv"), moved.resolve("data").resolve("d.csv"));
+        Path spec2 = TestSpecs.write(moved, "s.yaml", Files.readString(spec));
+        assertEquals(plan.runs().get(0).runId(), Planner.plan(SpecLoader.load(spec2, "default")).runs().get(0).runId());
     }
 }
