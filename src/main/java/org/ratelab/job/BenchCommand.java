@@ -32,6 +32,7 @@ import org.ratelab.grid.Plan;
 import org.ratelab.grid.Planner;
 import org.ratelab.grid.RunConfig;
 import org.ratelab.grid.Scheduler;
+import org.ratelab.grid.Seeds;
 import org.ratelab.linalg.Blas;
 import org.ratelab.linalg.Kernels;
 import org.ratelab.model.Model;
@@ -132,15 +133,16 @@ final class BenchCommand implements Callable<Integer> {
                 quick ? ", quick" : "");
         o.flush();
         List<BenchRow> rows = new ArrayList<>();
+        Path work = Files.createTempDirectory("ratelab-bench");
         if (sections.contains("steps")) {
             Peer peer = noPeer ? null : Peer.start(python, quick);
             steps(rows, o);
             peerRows(rows, peer, o);
+            trainer(work, rows, o);
         }
         boolean spark = sections.contains("grid") || sections.contains("curves") || sections.contains("makespan");
         SparkSession session = Sessions.start(master, Map.of());
         try {
-            Path work = Files.createTempDirectory("ratelab-bench");
             if (sections.contains("grid")) grid(session, work, rows, o);
             if (sections.contains("curves")) curves(session, work, rows, o);
             if (sections.contains("makespan")) makespan(session, work, rows, o);
@@ -168,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < N; i++) y[i] = r.nextGaussian();
         Dataset data = Dataset.of(N, D, x, y);
         int rounds = quick ? 5 : 11;
-        double target = quick ? 0.08 : 0.25;   // seconds per timed batch
+        double target = quick ? 0.2 : 0.5;     // seconds per timed batch
         for (int m : WIDTHS) {
             Model tanh = model(data, m, "tanh");
             Model relu = model(data, m, "relu");
@@ -246,6 +248,45 @@ final class BenchCommand implements Callable<Integer> {
         double[] t = new double[m.dim()];
         m.init(t, new SplittableRandom(2));
         return t;
+    }
+
+    // ------------------------------------------------------------------ the trainer's own cost per step
+
+    /**
+     * Steps/s of full-batch GD through {@link Trainer#train} (measurement at every step, the default probes,
+     * curve recording) against the bare step (lossGrad + update) on the same model, interleaved.
+     */
+    private void trainer(Path work, List<BenchRow> rows, PrintWriter o) throws IOException {
+        int steps = quick ? 30 : 100;
+        int rounds = quick ? 3 : 5;
+        for (int m : quick ? new int[] {1024} : new int[] {16, 1024}) {
+            Plan plan = plan(work, "bench_trainer_" + m, "seed: 0\n"
+                    + "data: {kind: teacher_student, n: " + N + ", d: " + D + ", teacher: two_layer, teacher_width: 4}\n"
+                    + "model: {kind: two_layer, width: " + m + ", activation: tanh}\n"
+                    + "optimizer: {name: gd, lr: 0.01}\n"
+                    + "train: {steps: " + steps + ", loss_threshold: 0, record: {log_points: 30}}\n");
+            RunConfig cfg = plan.runs().get(0);
+            Model model = cfg.model().instantiate(cfg.data().build(Seeds.derive(cfg.seed(), "data")));
+            double[] theta = init(model);
+            double[] g = new double[model.dim()];
+            Trainer.train(cfg);
+            gdSteps(model, theta, g, steps);
+            double[] tr = new double[rounds];
+            double[] raw = new double[rounds];
+            double[] ratio = new double[rounds];
+            for (int q = 0; q < rounds; q++) {
+                tr[q] = steps / time(() -> Trainer.train(cfg), 1);
+                raw[q] = steps / time(() -> gdSteps(model, theta, g, steps), 1);
+                ratio[q] = tr[q] / raw[q];
+            }
+            double l = load();
+            rows.add(new BenchRow("trainer_step", "tanh", m, median(tr), median(tr) * 4.0 * N * D * m / 1e9,
+                    median(ratio), median(raw), "bare steps/s", l, "GD through Trainer.train (measure every step, "
+                    + "default probes, " + steps + " steps incl. setup) / bare lossGrad + update; median of " + rounds));
+            o.printf("  trainer width %d: %.1f steps/s through Trainer vs %.1f bare: %.3f (load %.1f)%n", m,
+                    median(tr), median(raw), median(ratio), l);
+            o.flush();
+        }
     }
 
     // ------------------------------------------------------------------ the PyTorch peer
@@ -388,14 +429,19 @@ final class BenchCommand implements Callable<Integer> {
         return 1 + Rows.curve(r).size();
     }
 
-    /** The same runs in a plain loop of {@code threads} threads over LPT buckets; seconds. */
+    /**
+     * The same runs in a plain loop of {@code threads} threads, each taking the next run from a shared queue
+     * (longest first): the best a hand-written loop does, and robust to one thread being descheduled; seconds.
+     */
     static double plainTrain(List<RunConfig> runs, int threads) throws InterruptedException {
-        List<List<RunConfig>> buckets = Scheduler.assign(runs, threads);
+        List<RunConfig> queue = new ArrayList<>(runs);
+        queue.sort(java.util.Comparator.comparingDouble(RunConfig::cost).reversed());
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         long t0 = System.nanoTime();
         List<Thread> ts = new ArrayList<>();
-        for (List<RunConfig> b : buckets) {
+        for (int i = 0; i < threads; i++) {
             Thread t = new Thread(() -> {
-                for (RunConfig c : b) rowsOf(Trainer.train(c));
+                for (int j; (j = next.getAndIncrement()) < queue.size(); ) rowsOf(Trainer.train(queue.get(j)));
             });
             t.start();
             ts.add(t);

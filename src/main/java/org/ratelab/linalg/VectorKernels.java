@@ -66,7 +66,6 @@ final class VectorKernels {
     }
 
     static double biasActivateDot(int act, double[] z, int off, int len, double[] bias, double[] w) {
-        DoubleVector acc = DoubleVector.zero(S);
         int j = 0;
         int bound = S.loopBound(len);
         for (; j < bound; j += L) {
@@ -75,17 +74,16 @@ final class VectorKernels {
             if (act == TANH) v = tanh(v);
             else if (act == RELU) v = v.max(0.0);
             v.intoArray(z, off + j);
-            if (w != null) acc = DoubleVector.fromArray(S, w, j).fma(v, acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
         for (; j < len; j++) {
             double v = z[off + j] + (bias == null ? 0.0 : bias[j]);
             if (act == TANH) v = Kernels.tanh(v);
             else if (act == RELU) v = Math.max(v, 0.0);
             z[off + j] = v;
-            if (w != null) s = Math.fma(w[j], v, s);
         }
-        return s;
+        // the readout dot as a second scalar pass over the (cached) column: a vector accumulator's lane
+        // reduction (reduceLanes, lane) is not intrinsified on this JDK and cost more than the pass
+        return w == null ? 0.0 : Kernels.dot4(w, z, off, len);
     }
 
     static void readoutBackward(int act, double[] a, int off, int len, double dl, double[] w, double[] g,
