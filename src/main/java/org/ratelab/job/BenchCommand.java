@@ -58,9 +58,9 @@ import picocli.CommandLine.Spec;
  *       {@code ratio} = step GFLOP/s / dgemm GFLOP/s, the median of per-round ratios.</li>
  *   <li>{@code dgemm}: native dgemm on the step's two shapes (m x n x d forward, d x m x n backward), timed in
  *       the same rounds, interleaved with the steps.</li>
- *   <li>{@code torch_peer}: {@code ../shared/peers/torch_mlp_steps.py} run beside the step benchmark (same
- *       time window); {@code ratio} = ratelab tanh steps/s / torch steps/s. Skipped, with a note, when python or
- *       torch is missing.</li>
+ *   <li>{@code torch_peer}: {@code ../shared/peers/torch_mlp_steps.py} run alone just before and just after
+ *       the step benchmark, averaged; {@code ratio} = ratelab tanh steps/s / torch steps/s. Skipped, with a
+ *       note, when python or torch is missing.</li>
  *   <li>{@code grid_overhead}: tiny runs (width 16, 100 steps) trained through Spark with GridJob's
  *       partitioning, against the same runs in a plain two-thread loop; {@code ratio} = Spark / plain time.</li>
  *   <li>{@code curve_rows_parquet}: curve rows written per second to Parquet (GridJob's schema and
@@ -135,9 +135,12 @@ final class BenchCommand implements Callable<Integer> {
         List<BenchRow> rows = new ArrayList<>();
         Path work = Files.createTempDirectory("ratelab-bench");
         if (sections.contains("steps")) {
-            Peer peer = noPeer ? null : Peer.start(python, quick);
+            // the peer runs alone just before and just after the steps (neither competes with the other for the
+            // two cores), and its two runs are averaged: load drift during the steps is bracketed
+            PeerResult before = noPeer ? null : Peer.start(python, quick).finish();
             steps(rows, o);
-            peerRows(rows, peer, o);
+            PeerResult after = noPeer || before.missing() != null ? before : Peer.start(python, quick).finish();
+            peerRows(rows, before, after, o);
             trainer(work, rows, o);
         }
         boolean spark = sections.contains("grid") || sections.contains("curves") || sections.contains("makespan");
@@ -307,37 +310,44 @@ final class BenchCommand implements Callable<Integer> {
                 return new Peer(null, script, "cannot start " + python + ": " + e.getMessage());
             }
         }
-    }
 
-    private void peerRows(List<BenchRow> rows, Peer peer, PrintWriter o) throws InterruptedException, IOException {
-        if (peer == null) {
-            o.println("  torch peer: skipped (--no-peer)");
-            return;
-        }
-        String missing = peer.missing();
-        Map<Integer, double[]> torch = new LinkedHashMap<>();
-        StringBuilder text = new StringBuilder();
-        if (missing == null) {
-            try (BufferedReader br = new BufferedReader(new InputStreamReader(peer.process().getInputStream(),
+        /** Waits for the peer and parses its lines. */
+        PeerResult finish() throws IOException, InterruptedException {
+            if (missing != null) return new PeerResult(Map.of(), missing);
+            StringBuilder text = new StringBuilder();
+            try (BufferedReader br = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = br.readLine()) != null; ) text.append(line).append('\n');
             }
-            if (!peer.process().waitFor(30, TimeUnit.MINUTES)) peer.process().destroy();
-            Pattern p = Pattern.compile("width=(\\d+) torch_steps_per_s=([0-9.]+) numpy_steps_per_s=([0-9.]+) "
-                    + "torch_gflops=([0-9.]+)");
+            if (!process.waitFor(30, TimeUnit.MINUTES)) process.destroy();
+            Pattern p = Pattern.compile("width=(\\d+) torch_steps_per_s=([0-9.]+) numpy_steps_per_s=([0-9.]+)");
+            Map<Integer, double[]> out = new LinkedHashMap<>();
             for (String line : text.toString().split("\n")) {
                 Matcher mt = p.matcher(line);
                 if (mt.find()) {
-                    torch.put(Integer.parseInt(mt.group(1)), new double[] {Double.parseDouble(mt.group(2)),
+                    out.put(Integer.parseInt(mt.group(1)), new double[] {Double.parseDouble(mt.group(2)),
                         Double.parseDouble(mt.group(3))});
                 }
             }
-            if (torch.isEmpty()) {
+            if (out.isEmpty()) {
                 String t = text.toString().strip();
-                missing = "peer printed no results (torch missing?): "
-                        + (t.length() > 200 ? t.substring(t.length() - 200) : t).replace('\n', ' ');
+                return new PeerResult(out, "peer printed no results (torch missing?): "
+                        + (t.length() > 200 ? t.substring(t.length() - 200) : t).replace('\n', ' '));
             }
+            return new PeerResult(out, null);
         }
+    }
+
+    /** The peer's per-width [torch, numpy] steps/s, or why there are none. */
+    record PeerResult(Map<Integer, double[]> perWidth, String missing) {
+    }
+
+    private void peerRows(List<BenchRow> rows, PeerResult before, PeerResult after, PrintWriter o) {
+        if (before == null) {
+            o.println("  torch peer: skipped (--no-peer)");
+            return;
+        }
+        String missing = before.missing() != null ? before.missing() : after.missing();
         if (missing != null) {
             o.println("  torch peer: not available: " + missing);
             rows.add(new BenchRow("torch_peer", "tanh", null, null, null, null, null, null, load(), missing));
@@ -345,13 +355,17 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (BenchRow r : List.copyOf(rows)) {
             if (!r.benchmark().equals("train_step") || !"tanh".equals(r.activation())) continue;
-            double[] t = torch.get(r.width());
-            if (t == null) continue;
+            double[] b = before.perWidth().get(r.width());
+            double[] a = after.perWidth().get(r.width());
+            if (b == null || a == null) continue;
+            double torch = (b[0] + a[0]) / 2;
+            double numpy = (b[1] + a[1]) / 2;
             double flops = 4.0 * N * D * r.width();
-            rows.add(new BenchRow("torch_peer", "tanh", r.width(), t[0], t[0] * flops / 1e9, r.stepsPerS() / t[0],
-                    t[1], "numpy steps/s", load(), "ratio = ratelab tanh steps/s / torch steps/s (same window)"));
-            o.printf("  width %5d: torch %9.1f steps/s, numpy %9.1f; ratelab/torch %.2f%n", r.width(), t[0], t[1],
-                    r.stepsPerS() / t[0]);
+            rows.add(new BenchRow("torch_peer", "tanh", r.width(), torch, torch * flops / 1e9, r.stepsPerS() / torch,
+                    numpy, "numpy steps/s", load(), String.format(Locale.ROOT, "ratio = ratelab tanh steps/s / torch "
+                    + "steps/s; torch alone before %.1f and after %.1f the ratelab steps, averaged", b[0], a[0])));
+            o.printf("  width %5d: torch %9.1f steps/s (before %.1f, after %.1f), numpy %9.1f; ratelab/torch %.2f%n",
+                    r.width(), torch, b[0], a[0], numpy, r.stepsPerS() / torch);
         }
         o.flush();
     }
