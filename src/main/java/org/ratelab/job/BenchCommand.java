@@ -272,8 +272,12 @@ final class BenchCommand implements Callable<Integer> {
             Model model = cfg.model().instantiate(cfg.data().build(Seeds.derive(cfg.seed(), "data")));
             double[] theta = init(model);
             double[] g = new double[model.dim()];
-            Trainer.train(cfg);
-            gdSteps(model, theta, g, steps);
+            // warm-up until the run setup (data generation, init) is JIT-compiled too, as in a long grid
+            long warmEnd = System.nanoTime() + (quick ? 1_000_000_000L : 3_000_000_000L);
+            for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
+                Trainer.train(cfg);
+                gdSteps(model, theta, g, steps);
+            }
             double[] tr = new double[rounds];
             double[] raw = new double[rounds];
             double[] ratio = new double[rounds];
