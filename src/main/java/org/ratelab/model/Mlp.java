@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import org.ratelab.data.Dataset;
 import org.ratelab.linalg.Blas;
+import org.ratelab.linalg.Kernels;
 
 /**
  * The per-run engine behind {@link TwoLayerSpec} and {@link MlpSpec}: a fully connected network of depth L,
@@ -70,6 +71,12 @@ final class Mlp implements Model {
     private final int maxWidth;
     private final double[] batchX;
     private final double[] vbuf;
+    private final int kact;         // Kernels activation code, or -1 (softplus: plain loops)
+    private final double[] bsc;     // s-scaled bias of the layer being activated (maxWidth)
+    // depth 2 fused step (lossGradFused): scaled readout weights and the gradient accumulators, width m each
+    private final double[] w2s;
+    private final double[] g2acc;
+    private final double[] gb1acc;
 
     Mlp(Dataset data, int depth, int width, String activation, String parameterization, double outputScale,
         boolean bias, double sigmaW, double sigmaB, String init, double initScale, boolean[] trainable,
@@ -142,6 +149,17 @@ final class Mlp implements Model {
         maxWidth = maxW;
         batchX = new double[n * widths[0]];
         vbuf = new double[dim];
+        kact = switch (act) {
+            case TANH -> Kernels.TANH;
+            case RELU -> Kernels.RELU;
+            case SOFTPLUS -> -1;
+            default -> Kernels.IDENTITY;
+        };
+        bsc = new double[maxW];
+        boolean fused = depth == 2 && !paired && kact >= 0;
+        w2s = fused ? new double[width] : null;
+        g2acc = fused ? new double[width] : null;
+        gb1acc = fused ? new double[width] : null;
     }
 
     @Override public int dim() { return dim; }
@@ -198,39 +216,19 @@ final class Mlp implements Model {
     /** σ(z). */
     private double sigma(double z) {
         return switch (act) {
-            case TANH -> fastTanh(z);
+            case TANH -> Kernels.tanh(z);
             case RELU -> z > 0 ? z : 0.0;
             case SOFTPLUS -> z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
             default -> z;
         };
     }
 
-    /**
-     * tanh through the intrinsic exp (Math.tanh is several times slower and dominated the step): 1 − 2/(e^{2z}+1)
-     * for |z| ≥ 0.25, and expm1(2z)/(expm1(2z)+2) near 0 where the first form cancels. Both are within a few
-     * ulps of tanh; saturates to ±1 (e^{2z} = ∞ gives 1).
-     */
-    static double fastTanh(double z) {
-        if (Math.abs(z) < 0.25) {
-            double t = Math.expm1(2 * z);
-            return t / (t + 2);
-        }
-        return 1.0 - 2.0 / (Math.exp(2 * z) + 1.0);
-    }
-
     /** z[0..len) ← σ(z), one loop per activation (no per-element dispatch). */
     private void activate(double[] z, int len) {
-        switch (act) {
-            case TANH -> {
-                for (int k = 0; k < len; k++) z[k] = fastTanh(z[k]);
-            }
-            case RELU -> {
-                for (int k = 0; k < len; k++) z[k] = z[k] > 0 ? z[k] : 0.0;
-            }
-            case SOFTPLUS -> {
-                for (int k = 0; k < len; k++) z[k] = sigma(z[k]);
-            }
-            default -> { }
+        if (kact >= 0) {
+            Kernels.activate(kact, z, 0, len);
+        } else {
+            for (int k = 0; k < len; k++) z[k] = sigma(z[k]);
         }
     }
 
@@ -324,15 +322,21 @@ final class Mlp implements Model {
             } else {
                 Blas.gemm(true, false, fo, rows, fi, wMul[l], theta, offW[l], fi, prev, 0, fi, 0.0, z, 0, fo);
             }
-            if (bias) {
-                int ob = offB[l];
-                double bm = bMul[l];
-                for (int i = 0; i < rows; i++) {
-                    int col = i * fo;
-                    for (int j = 0; j < fo; j++) z[col + j] += bm * theta[ob + j];
+            if (l < depth && kact >= 0) {
+                // one pass per column: bias + activation
+                double[] b = bias ? scaledBias(theta, l) : null;
+                for (int i = 0; i < rows; i++) Kernels.biasActivateDot(kact, z, i * fo, fo, b, null);
+            } else {
+                if (bias) {
+                    int ob = offB[l];
+                    double bm = bMul[l];
+                    for (int i = 0; i < rows; i++) {
+                        int col = i * fo;
+                        for (int j = 0; j < fo; j++) z[col + j] += bm * theta[ob + j];
+                    }
                 }
+                if (l < depth) activate(z, fo * rows);
             }
-            if (l < depth) activate(z, fo * rows);
             prev = z;
         }
     }
@@ -373,11 +377,13 @@ final class Mlp implements Model {
             double[] prev = prevAct(xs, l);
             Blas.gemm(false, true, fi, fo, rows, wMul[l], prev, col0 * fi, fi, dl, 0, fo, 0.0, g, gOff + offW[l], fi);
             if (bias) {
-                for (int j = 0; j < fo; j++) {
-                    double s = 0;
-                    for (int i = 0; i < rows; i++) s += dl[i * fo + j];
-                    g[gOff + offB[l] + j] = bMul[l] * s;
+                int gb = gOff + offB[l];
+                Arrays.fill(g, gb, gb + fo, 0.0);
+                for (int i = 0; i < rows; i++) {
+                    int col = i * fo;
+                    for (int j = 0; j < fo; j++) g[gb + j] += dl[col + j];
                 }
+                for (int j = 0; j < fo; j++) g[gb + j] *= bMul[l];
             }
             if (l > 1) {
                 Blas.gemm(false, false, fi, rows, fo, wMul[l], theta, offW[l], fi, dl, 0, fo, 0.0, dn, 0, fi);
@@ -397,10 +403,75 @@ final class Mlp implements Model {
         if (bias) Arrays.fill(g, gOff + offB[l], gOff + offB[l] + widths[l], 0.0);
     }
 
+    /** bsc[0..fo) ← t_l b_l (the scaled bias of layer l). */
+    private double[] scaledBias(double[] theta, int l) {
+        int ob = offB[l];
+        double bm = bMul[l];
+        for (int j = 0; j < widths[l]; j++) bsc[j] = bm * theta[ob + j];
+        return bsc;
+    }
+
+    /**
+     * Samples per block of the fused step: the block's width x rows activations (≈ 2 MB) stay in cache between
+     * the forward and backward passes, and the backward GEMM still reduces over ≥ 64 samples.
+     */
+    private static int blockRows(int m, int rows) {
+        return Math.min(rows, Math.max(64, (1 << 18) / m));
+    }
+
+    /**
+     * The loss and gradient of a two-layer network (depth 2, tanh, relu or identity, readout not paired), one
+     * block of samples at a time: Z = s₁ W₁ X_B (GEMM); per sample column, one pass for bias + activation +
+     * readout h_i, and once ∂ℓ/∂h_i is known, one pass for the readout gradient, δ = s₂ a ∂ℓ/∂h σ' (written over
+     * the activations) and the hidden bias gradient; then ∇W₁ += s₁ X_B δᵀ (GEMM). Same sums as
+     * {@link #forward} + {@link #backward}, in another order. Allocates nothing.
+     */
+    private double lossGradFused(double[] theta, double[] xs, int[] idx, int rows, double[] g) {
+        int d = widths[0];
+        int m = widths[1];
+        double[] z = a[1];
+        double[] b = bias ? scaledBias(theta, 1) : null;
+        double s2 = wMul[2];
+        int ow2 = offW[2];
+        for (int j = 0; j < m; j++) w2s[j] = s2 * theta[ow2 + j];
+        double c = bias ? bMul[2] * theta[offB[2]] : 0.0;
+        Arrays.fill(g2acc, 0.0);
+        if (bias) Arrays.fill(gb1acc, 0.0);
+        double loss = 0;
+        double gc = 0;
+        int nb = blockRows(m, rows);
+        for (int i0 = 0; i0 < rows; i0 += nb) {
+            int cnt = Math.min(nb, rows - i0);
+            Blas.gemm(true, false, m, cnt, d, wMul[1], theta, offW[1], d, xs, i0 * d, d, 0.0, z, 0, m);
+            for (int i = 0; i < cnt; i++) {
+                double h = Kernels.biasActivateDot(kact, z, i * m, m, b, w2s) + c;
+                out[i0 + i] = h;
+                double y = target(idx, i0 + i);
+                loss += pointLoss(h, y);
+                double dl = dLoss(h, y) / rows;
+                gc += dl;
+                Kernels.readoutBackward(kact, z, i * m, m, dl, w2s, g2acc, bias ? gb1acc : null);
+            }
+            Blas.gemm(false, true, d, m, cnt, wMul[1], xs, i0 * d, d, z, 0, m, i0 == 0 ? 0.0 : 1.0, g, offW[1], d);
+        }
+        for (int j = 0; j < m; j++) g[ow2 + j] = s2 * g2acc[j];
+        if (bias) {
+            int ob1 = offB[1];
+            double t1 = bMul[1];
+            for (int j = 0; j < m; j++) g[ob1 + j] = t1 * gb1acc[j];
+            g[offB[2]] = bMul[2] * gc;
+        }
+        for (int l = 1; l <= depth; l++) {
+            if (!trainable[l - 1]) zeroLayer(g, 0, l);
+        }
+        return loss / rows;
+    }
+
     @Override
     public double lossGrad(double[] theta, int[] idx, int count, double[] grad) {
         int rows = idx == null ? n : count;
         double[] xs = inputs(idx, count);
+        if (w2s != null) return lossGradFused(theta, xs, idx, rows, grad);
         forward(theta, xs, rows);
         double loss = 0;
         for (int i = 0; i < rows; i++) {
@@ -520,11 +591,13 @@ final class Mlp implements Model {
             Blas.gemm(false, true, fi, fo, rows, wMul[l], prev, 0, fi, rdl, 0, fo, 0.0, dst, offW[l], fi);
             if (l > 1) Blas.gemm(false, true, fi, fo, rows, wMul[l], ra[l - 1], 0, fi, dl, 0, fo, 1.0, dst, offW[l], fi);
             if (bias) {
-                for (int j = 0; j < fo; j++) {
-                    double s = 0;
-                    for (int i = 0; i < rows; i++) s += rdl[i * fo + j];
-                    dst[offB[l] + j] = bMul[l] * s;
+                int gb = offB[l];
+                Arrays.fill(dst, gb, gb + fo, 0.0);
+                for (int i = 0; i < rows; i++) {
+                    int col = i * fo;
+                    for (int j = 0; j < fo; j++) dst[gb + j] += rdl[col + j];
                 }
+                for (int j = 0; j < fo; j++) dst[gb + j] *= bMul[l];
             }
             if (l > 1) {
                 Blas.gemm(false, false, fi, rows, fo, wMul[l], theta, offW[l], fi, dl, 0, fo, 0.0, e, 0, fi);

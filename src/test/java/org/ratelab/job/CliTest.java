@@ -90,4 +90,11 @@ class CliTest {
         assertRefused(cli("run", spec.toString(), "--profile", "huge"), "profile 'huge' is not defined");
         assertFalse(Files.exists(dir.resolve("o")));
     }
+
+    @Test
+    void benchRefusesUnknownSectionsAndAnExistingTable() throws Exception {
+        assertRefused(cli("bench", "--out", dir.toString(), "--sections", "steps,bogus"), "unknown section bogus");
+        Files.createDirectories(dir.resolve("bench"));
+        assertRefused(cli("bench", "--out", dir.toString(), "--sections", "grid"), "exists; remove it first");
+    }
 }
