@@ -10,10 +10,10 @@ import org.apache.spark.sql.Row;
 /**
  * The hook for particle plots of mean-field experiments: neuron positions |a_j|·w_j at chosen steps.
  *
- * <p>No stage records particles yet (a later issue does). When it does, it writes a {@value #TABLE}/ table
- * under the output directory with at least the columns {@link #COLUMNS}: one row per run, recorded step and
- * neuron j, where (x, y) are the two plotted coordinates of |a_j|·w_j (the recorder chooses and documents
- * the projection when d > 2). The report then draws, for each group of a mean-field experiment, the run of
+ * <p>The particles probe ({@code probes.particles}) records |a_j|·w_j in {@code curves.particles} (m × d,
+ * row-major); the report reads it as a view with the columns {@link #COLUMNS}: one row per run, recorded step
+ * and neuron j, where (x, y) are the first two input coordinates of |a_j|·w_j (y = 0 when d = 1). A
+ * {@value #TABLE}/ table under the output directory with those columns takes precedence. The report then draws, for each group of a mean-field experiment, the run of
  * the largest width (smallest seed) at up to {@value #MAX_STEPS} of its recorded steps (first, last and
  * evenly spaced between). Without the table, or for a table lacking these columns, the report says that
  * no particles were recorded; it never invents positions.
@@ -24,6 +24,12 @@ final class Particles {
     static final String TABLE = "particles";
     static final List<String> COLUMNS = List.of("run_id", "step", "neuron", "x", "y");
     static final int MAX_STEPS = 4;
+
+    /** curves.particles exploded into (run_id, step, neuron, x, y), with d from the runs table. */
+    static final String FROM_CURVES = "SELECT c.run_id, c.step, j AS neuron, element_at(c.particles, j * r.d + 1) AS x, "
+            + "IF(r.d >= 2, element_at(c.particles, j * r.d + 2), 0D) AS y FROM {curves} c JOIN {runs} r "
+            + "ON c.run_id = r.run_id LATERAL VIEW explode(sequence(0, CAST(size(c.particles) / r.d AS INT) - 1)) "
+            + "t AS j WHERE c.particles IS NOT NULL AND size(c.particles) >= r.d";
 
     /** One run's particles at a few steps: step → [x[], y[]]. */
     record Snapshot(String runId, String group, int width, long seed, Map<Long, double[][]> steps) {}

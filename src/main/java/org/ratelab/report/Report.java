@@ -273,7 +273,7 @@ public final class Report {
         List<Particles.Snapshot> snaps = available ? Particles.load(d, e.name()) : List.of();
         if (snaps.isEmpty()) {
             p.html.append("<p class=\"absent\">This is a mean-field experiment, but no particle positions were "
-                    + "recorded for it (no <code>particles/</code> table with its runs).</p>\n");
+                    + "recorded for it (enable <code>probes.particles</code>).</p>\n");
             return;
         }
         p.html.append("<p class=\"note\">Neuron positions |a_j| · w_j of one run per group (largest width, "

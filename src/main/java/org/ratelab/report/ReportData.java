@@ -62,12 +62,19 @@ final class ReportData {
         for (String t : List.of("checks", Particles.TABLE)) {
             if (has(t)) spark.read().parquet(out.table(t)).createOrReplaceTempView(view(t));
         }
+        if (!has(Particles.TABLE) && List.of(sql("SELECT * FROM {curves}").columns()).contains("particles")) {
+            sql(Particles.FROM_CURVES).createOrReplaceTempView(view(Particles.TABLE));
+            particlesFromCurves = true;
+        }
     }
+
+    /** True when the particles view was derived from {@code curves.particles} (the particles probe). */
+    boolean particlesFromCurves;
 
     static String view(String table) { return "ratelab_report_" + table; }
 
     boolean has(String table) throws IOException {
-        return fs.exists(new Path(out.table(table)));
+        return (table.equals(Particles.TABLE) && particlesFromCurves) || fs.exists(new Path(out.table(table)));
     }
 
     Dataset<Row> sql(String text) {
