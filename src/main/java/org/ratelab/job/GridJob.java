@@ -198,6 +198,7 @@ public final class GridJob {
                         + " planned runs");
             }
             staging.commit();
+            out.clearStaging();  // every batch and table is committed: nothing is staged any more
             double[] all = taskCosts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
             double total = Scheduler.total(all);
             double ratio = total == 0 ? 1.0 : Scheduler.listMakespan(all, cores) / (total / cores);

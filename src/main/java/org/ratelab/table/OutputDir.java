@@ -238,14 +238,13 @@ public final class OutputDir {
             discard();
         }
 
-        /** Deletes the staged tables. */
+        /**
+         * Deletes the staged tables. The shared {@code _staging/} parent stays: batches of the same job stage
+         * concurrently, and deleting an empty parent races with a sibling creating its directory in it. The
+         * job removes {@code _staging/} once, at its end ({@link OutputDir#clearStaging()}).
+         */
         public void discard() throws IOException {
             fs.delete(dir, true);
-            try {  // non-recursive: fails, harmlessly, while another batch of the job is staged there
-                fs.delete(dir.getParent(), false);
-            } catch (IOException stillInUse) {
-                // left for the last one
-            }
         }
     }
 }
