@@ -1,7 +1,5 @@
 package org.ratelab.model;
 
-import java.util.List;
-import java.util.random.RandomGenerator;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.RealVector;
@@ -14,12 +12,8 @@ import org.ratelab.linalg.Blas;
  * (2/n)XᵀX, so L = 2 λ_max(XᵀX/n), μ = 2 λ_min(XᵀX/n) and the PL constant is 2 × the smallest nonzero
  * eigenvalue (Karimi, Nutini &amp; Schmidt 2016; Polyak 1963). F* from the minimum-norm least-squares solution.
  */
-final class LinearRegression implements Model {
+final class LinearRegression extends LinearPredictor {
     private final LinearRegressionSpec spec;
-    private final Dataset data;
-    private final int n;
-    private final int d;
-    private final double[] batchX;
     private final double[] resid;
     private final double optimal;
     private final double smooth;
@@ -27,11 +21,8 @@ final class LinearRegression implements Model {
     private final double pl;
 
     LinearRegression(LinearRegressionSpec spec, Dataset data) {
+        super(data, spec.init(), spec.l1());
         this.spec = spec;
-        this.data = data;
-        this.n = data.n();
-        this.d = data.d();
-        this.batchX = new double[n * d];
         this.resid = new double[Math.max(n, data.nTest())];
         this.optimal = leastSquaresOptimum(data);
         double[] ev = Spectra.covarianceEigenvalues(data);
@@ -53,27 +44,10 @@ final class LinearRegression implements Model {
         return r.dotProduct(r) / n;
     }
 
-    @Override public int dim() { return d; }
-    @Override public int n() { return n; }
     @Override public double optimalLoss() { return optimal; }
     @Override public double smoothness() { return smooth; }
     @Override public double strongConvexity() { return strong; }
     @Override public double plConstant() { return pl; }
-    @Override public double l1Penalty() { return spec.l1(); }
-    @Override public List<ParamBlock> blocks() { return List.of(new ParamBlock("w", 0, d)); }
-
-    @Override
-    public void init(double[] theta, RandomGenerator rng) {
-        for (int j = 0; j < d; j++) {
-            theta[j] = spec.init().equals("zero") ? 0.0 : rng.nextGaussian() / Math.sqrt(d);
-        }
-    }
-
-    private double[] rowsOf(int[] idx, int count) {
-        if (idx == null) return data.x();
-        for (int i = 0; i < count; i++) System.arraycopy(data.x(), idx[i] * d, batchX, i * d, d);
-        return batchX;
-    }
 
     /** Residuals r = X_B w − y_B into resid[0..rows); returns the rows' input matrix. */
     private double[] residuals(double[] theta, int[] idx, int count) {
@@ -108,18 +82,6 @@ final class LinearRegression implements Model {
         double[] xs = rowsOf(idx, count);
         Blas.gemv(true, d, rows, 1.0, xs, d, v, 0.0, resid);
         Blas.gemv(false, d, rows, 2.0 / rows, xs, d, resid, 0.0, out);
-    }
-
-    @Override
-    public void jacobian(double[] theta, int[] idx, int count, double[] out) {
-        int rows = idx == null ? n : count;
-        System.arraycopy(rowsOf(idx, count), 0, out, 0, rows * d);
-    }
-
-    @Override
-    public void outputs(double[] theta, int[] idx, int count, double[] out) {
-        int rows = idx == null ? n : count;
-        Blas.gemv(true, d, rows, 1.0, rowsOf(idx, count), d, theta, 0.0, out);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.ratelab.model;
 
-import java.util.List;
-import java.util.random.RandomGenerator;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
@@ -15,23 +13,16 @@ import org.ratelab.linalg.Blas;
  * ∇²F = (1/n) Σ s(m_i)s(−m_i) x_i x_iᵀ + λI with s the logistic sigmoid. The Jacobian rows are those of the
  * logit h(x) = w·x.
  */
-final class LogisticRegression implements Model {
+final class LogisticRegression extends LinearPredictor {
     private final LogisticRegressionSpec spec;
-    private final Dataset data;
-    private final int n;
-    private final int d;
-    private final double[] batchX;
     private final double[] buf;
     private final double smooth;
     private final double optimal;
 
     LogisticRegression(LogisticRegressionSpec spec, Dataset data) {
+        super(data, spec.init(), spec.l1());
         this.spec = spec;
-        this.data = data;
-        this.n = data.n();
-        this.d = data.d();
         Labels.requireSigns(data, "logistic_regression");
-        this.batchX = new double[n * d];
         this.buf = new double[Math.max(n, data.nTest())];
         double[] ev = Spectra.covarianceEigenvalues(data);
         this.smooth = ev[d - 1] / 4.0 + spec.reg();
@@ -81,26 +72,9 @@ final class LogisticRegression implements Model {
         return f;
     }
 
-    @Override public int dim() { return d; }
-    @Override public int n() { return n; }
     @Override public double optimalLoss() { return optimal; }
     @Override public double smoothness() { return smooth; }
     @Override public double strongConvexity() { return spec.reg(); }
-    @Override public double l1Penalty() { return spec.l1(); }
-    @Override public List<ParamBlock> blocks() { return List.of(new ParamBlock("w", 0, d)); }
-
-    @Override
-    public void init(double[] theta, RandomGenerator rng) {
-        for (int j = 0; j < d; j++) {
-            theta[j] = spec.init().equals("zero") ? 0.0 : rng.nextGaussian() / Math.sqrt(d);
-        }
-    }
-
-    private double[] rowsOf(int[] idx, int count) {
-        if (idx == null) return data.x();
-        for (int i = 0; i < count; i++) System.arraycopy(data.x(), idx[i] * d, batchX, i * d, d);
-        return batchX;
-    }
 
     /** Margins y_i x_i·w into buf[0..rows); returns the rows' inputs. */
     private double[] margins(double[] theta, int[] idx, int count) {
@@ -150,18 +124,6 @@ final class LogisticRegression implements Model {
         }
         Blas.gemv(false, d, rows, 1.0, xs, d, buf, 0.0, out);
         Blas.axpy(d, spec.reg(), v, out);
-    }
-
-    @Override
-    public void jacobian(double[] theta, int[] idx, int count, double[] out) {
-        int rows = idx == null ? n : count;
-        System.arraycopy(rowsOf(idx, count), 0, out, 0, rows * d);
-    }
-
-    @Override
-    public void outputs(double[] theta, int[] idx, int count, double[] out) {
-        int rows = idx == null ? n : count;
-        Blas.gemv(true, d, rows, 1.0, rowsOf(idx, count), d, theta, 0.0, out);
     }
 
     /** Mean logistic loss on the held-out split (without the ℓ2 term). */
