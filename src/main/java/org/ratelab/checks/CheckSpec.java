@@ -18,11 +18,20 @@ import org.ratelab.spec.SpecException;
  *       of the other axes), with its bootstrap interval over seeds;</li>
  *   <li>{@code rate: {metric, kind, eps}}: the median over the selected runs of a per-run rate, with its
  *       bootstrap interval;</li>
- *   <li>{@code fraction: {status}}: the fraction of the selected runs that ended with that status;</li>
+ *   <li>{@code value: {metric, stat, times}}: a statistic over the selected runs ({@code median}, the default,
+ *       with its bootstrap interval; {@code min}, {@code max} or {@code mean}) of a per-run number named as in
+ *       {@link RunValues}: a runs column ({@code L_hat}), a curve statistic ({@code hess_min_eig.min},
+ *       {@code sharpness.final}, {@code loj_condition.first}) or a rate ({@code loss.linear}), optionally
+ *       multiplied by another per-run number ({@code times: optimizer.lr} gives η·λ);</li>
+ *   <li>{@code fraction: {status}}: the fraction of the selected runs that ended with that status; or
+ *       {@code fraction: {metric, below|above|at_most|at_least: x, times}}: the fraction of the selected runs
+ *       whose per-run number satisfies the comparison (runs without the number count as not satisfying
+ *       it);</li>
  *   <li>{@code bound: {kind}}: the fraction of the selected runs where a theory bound of the bounds table
  *       holds ({@code pl_rate}, {@code robbins_monro}, {@code an_lu_rate});</li>
- *   <li>{@code compare: {left, right}}: the difference left − right of two law exponents or two rate
- *       medians, each side a mapping with its own {@code law} or {@code rate} and {@code where}.</li>
+ *   <li>{@code compare: {left, right}}: the difference left − right of two law exponents, rate medians or
+ *       values, each side a mapping with its own {@code law}, {@code rate} or {@code value} and
+ *       {@code where}.</li>
  * </ul>
  * {@code where:} selects runs by dotted paths of their resolved configuration (e.g. {@code model.width},
  * {@code optimizer.schedule.q}), or {@code status}; a value or a list of allowed values.
@@ -49,7 +58,9 @@ public record CheckSpec(String name, String description, String observe, Map<Str
         }
     }
 
-    static final List<String> OBSERVE = List.of("law", "rate", "fraction", "bound", "compare");
+    static final List<String> OBSERVE = List.of("law", "rate", "value", "fraction", "bound", "compare");
+    public static final List<String> STATS = List.of("median", "min", "max", "mean");
+    public static final List<String> COMPARISONS = List.of("below", "above", "at_most", "at_least");
     public static final List<String> BOUND_KINDS = List.of("pl_rate", "robbins_monro", "an_lu_rate");
     public static final List<String> RATE_KINDS = List.of("linear", "power", "steps_to_eps", "oracle_calls_to_eps",
             "noise_floor");
@@ -81,14 +92,14 @@ public record CheckSpec(String name, String description, String observe, Map<Str
         for (String o : OBSERVE) {
             if (n.has(o)) {
                 if (observe != null) {
-                    throw n.error(o, "give one of law, rate, fraction, bound, compare; got " + observe + " too");
+                    throw n.error(o, "give one of " + String.join(", ", OBSERVE) + "; got " + observe + " too");
                 }
                 observe = o;
             }
         }
-        if (observe == null || (!top && !(observe.equals("law") || observe.equals("rate")))) {
-            throw n.error(null, top ? "a check needs one of law, rate, fraction, bound or compare"
-                    : "each side of a compare needs law or rate");
+        if (observe == null || (!top && !(observe.equals("law") || observe.equals("rate") || observe.equals("value")))) {
+            throw n.error(null, top ? "a check needs one of law, rate, value, fraction, bound or compare"
+                    : "each side of a compare needs law, rate or value");
         }
         Map<String, Object> target = new LinkedHashMap<>();
         CheckSpec left = null;
@@ -110,9 +121,32 @@ public record CheckSpec(String name, String description, String observe, Map<Str
                     target.put("kind", t.choice("kind", null, RATE_KINDS));
                     if (t.has("eps")) target.put("eps", t.positive("eps", Double.NaN));
                 }
+                case "value" -> {
+                    target.put("metric", metric(t));
+                    target.put("stat", t.choice("stat", "median", STATS));
+                    if (t.has("times")) target.put("times", t.str("times", null));
+                }
                 case "bound" -> target.put("kind", t.choice("kind", null, BOUND_KINDS));
-                default -> target.put("status", t.choice("status", null,
-                        List.of("converged", "max_steps", "diverged", "failed")));
+                default -> {
+                    if (t.has("metric")) {
+                        target.put("metric", metric(t));
+                        String cmp = null;
+                        for (String k : COMPARISONS) {
+                            if (!t.has(k)) continue;
+                            if (cmp != null) throw t.error(k, "give one of " + String.join(", ", COMPARISONS));
+                            cmp = k;
+                        }
+                        if (cmp == null) {
+                            throw t.error(null, "a fraction over a metric needs one of " + String.join(", ", COMPARISONS));
+                        }
+                        target.put("compare", cmp);
+                        target.put("threshold", t.dbl(cmp, Double.NaN));
+                        if (t.has("times")) target.put("times", t.str("times", null));
+                    } else {
+                        target.put("status", t.choice("status", null,
+                                List.of("converged", "max_steps", "diverged", "failed")));
+                    }
+                }
             }
             t.done();
         }
@@ -126,6 +160,13 @@ public record CheckSpec(String name, String description, String observe, Map<Str
         Expect expect = top ? expect(n.child("expect"), observe) : null;
         n.done();
         return new CheckSpec(name, description, observe, target, where, left, right, expect);
+    }
+
+    private static String metric(Node t) {
+        String m = t.str("metric", null);
+        String problem = RunValues.problem(m);
+        if (problem != null) throw t.error("metric", problem);
+        return m;
     }
 
     static Expect expect(Node e, String observe) {

@@ -76,6 +76,24 @@ public final class Checks {
             throw new SpecException(plan.spec().file(), p + ".law.axis", "'" + c.target().get("axis")
                     + "' is not an axis of this grid; axes: " + String.join(", ", plan.axisNames()));
         }
+        String metric = (String) c.target().get("metric");
+        if (metric != null && metric.matches("\\w+") && !c.observe().equals("law")
+                && !java.util.Arrays.asList(org.ratelab.table.Schemas.RUNS.fieldNames()).contains(metric)) {
+            throw new SpecException(plan.spec().file(), p + "." + c.observe() + ".metric", "'" + metric
+                    + "' is not a column of the runs table; name a curve statistic as X.max, X.min, X.first, "
+                    + "X.final or X.at_step@k, or a rate as metric.kind");
+        }
+        String times = (String) c.target().get("times");
+        if (times != null) {
+            boolean column = !times.contains(".")
+                    && java.util.Arrays.asList(org.ratelab.table.Schemas.RUNS.fieldNames()).contains(times);
+            Object cur = config;
+            for (String part : times.split("\\.")) cur = cur instanceof Map<?, ?> m ? ((Map<String, Object>) m).get(part) : null;
+            if (!column && !(cur instanceof Number)) {
+                throw new SpecException(plan.spec().file(), p + "." + c.observe() + ".times", "'" + times
+                        + "' is neither a numeric runs column nor a numeric setting of the runs' configuration");
+            }
+        }
         if (c.left() != null) validate(c.left(), p + ".compare.left", config, plan);
         if (c.right() != null) validate(c.right(), p + ".compare.right", config, plan);
     }
@@ -130,7 +148,50 @@ public final class Checks {
         long n = sel.count();
         String scope = describe(c.where()) + n + " runs";
         switch (c.observe()) {
+            case "value" -> {
+                String metric = (String) c.target().get("metric");
+                String times = (String) c.target().get("times");
+                String stat = (String) c.target().get("stat");
+                double[] v = values(RunValues.of(metric, times, sel, rates, curves));
+                String what = metric + (times == null ? "" : " × " + times);
+                double x;
+                double[] ci;
+                switch (stat) {
+                    case "median" -> {
+                        x = Bootstrap.median(v);
+                        ci = Bootstrap.medianInterval(v, fit.bootstrap(), fit.level(), Bootstrap.seedOf(c.name()));
+                    }
+                    case "mean" -> {
+                        x = java.util.Arrays.stream(v).average().orElse(Double.NaN);
+                        ci = meanInterval(v);
+                    }
+                    default -> {
+                        x = v.length == 0 ? Double.NaN : stat.equals("min")
+                                ? java.util.Arrays.stream(v).min().getAsDouble()
+                                : java.util.Arrays.stream(v).max().getAsDouble();
+                        ci = new double[] {x, x};
+                    }
+                }
+                return List.of(new Obs("", x, ci[0], ci[1], n, stat + " of " + what + " over " + v.length + " of "
+                        + scope + (v.length == 0 ? "" : " (range " + fmt(java.util.Arrays.stream(v).min().getAsDouble())
+                        + " .. " + fmt(java.util.Arrays.stream(v).max().getAsDouble()) + ")")));
+            }
             case "fraction" -> {
+                if (c.target().containsKey("metric")) {
+                    String metric = (String) c.target().get("metric");
+                    String times = (String) c.target().get("times");
+                    String cmp = (String) c.target().get("compare");
+                    double t = (Double) c.target().get("threshold");
+                    double[] v = values(RunValues.of(metric, times, sel, rates, curves));
+                    long k = java.util.Arrays.stream(v).filter(x -> satisfies(x, cmp, t)).count();
+                    double p = n == 0 ? Double.NaN : (double) k / n;
+                    double[] ci = wilson(k, n);
+                    return List.of(new Obs("", p, ci[0], ci[1], n, k + " of " + scope + " have " + metric
+                            + (times == null ? "" : " × " + times) + " " + cmp.replace('_', ' ') + " " + fmt(t)
+                            + " (" + v.length + " measured" + (v.length == 0 ? "" : ", range "
+                            + fmt(java.util.Arrays.stream(v).min().getAsDouble()) + " .. "
+                            + fmt(java.util.Arrays.stream(v).max().getAsDouble())) + ")"));
+                }
                 String status = (String) c.target().get("status");
                 long k = sel.where(col("status").equalTo(status)).count();
                 double p = n == 0 ? Double.NaN : (double) k / n;
@@ -190,6 +251,30 @@ public final class Checks {
                 return out;
             }
         }
+    }
+
+    private static double[] values(Dataset<Row> v) {
+        return v.select("value").collectAsList().stream().filter(r -> !r.isNullAt(0))
+                .mapToDouble(r -> r.getDouble(0)).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    }
+
+    static boolean satisfies(double x, String cmp, double t) {
+        return switch (cmp) {
+            case "below" -> x < t;
+            case "above" -> x > t;
+            case "at_most" -> x <= t;
+            default -> x >= t;
+        };
+    }
+
+    /** Normal-approximation 95% interval of a mean (NaN for fewer than two values). */
+    static double[] meanInterval(double[] v) {
+        if (v.length < 2) return new double[] {Double.NaN, Double.NaN};
+        double m = java.util.Arrays.stream(v).average().getAsDouble();
+        double ss = 0;
+        for (double x : v) ss += (x - m) * (x - m);
+        double half = 1.959963984540054 * Math.sqrt(ss / (v.length - 1) / v.length);
+        return new double[] {m - half, m + half};
     }
 
     static Dataset<Row> rateRows(CheckSpec c, Dataset<Row> rates, Dataset<Row> sel) {
