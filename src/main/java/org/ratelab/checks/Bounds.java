@@ -32,8 +32,10 @@ import org.ratelab.table.Schemas;
  *       rate needs 2λγ &gt; 1, which the detail recalls.</li>
  *   <li>{@code an_lu_rate}: under machine-learning noise, constant-step SGD contracts E F by
  *       ρ = 1 − ηα + (η²/2)·C_L(2C_L + σ) (An &amp; Lu, Theorem 3.1), with α the smallest ‖∇F‖²/F seen
- *       ({@code loj_alpha}), C_L = L̂ and σ the largest {@code noise_ratio} seen; needs the hessian, pl and
- *       noise probes. An upper bound on the observed {@code loss/linear} contraction, when ρ &lt; 1.</li>
+ *       ({@code loj_alpha}), C_L = L̂ and σ the largest {@code noise_ratio} seen (0 for full-batch GD without
+ *       the noise probe) plus the scale of injected {@code ml} noise; needs the hessian and pl probes (and
+ *       the noise probe for minibatches). An upper bound on the observed {@code loss/linear} contraction,
+ *       when ρ &lt; 1.</li>
  * </ul>
  */
 public final class Bounds {
@@ -100,7 +102,7 @@ public final class Bounds {
                     Double.isNaN(expo) ? null : expo + q, d));
         }
         double alpha = num(r, 12);
-        double sigma = num(r, 13);
+        double sigma = annLuSigma(num(r, 13), opt, o, noise);
         double cl = num(r, 8);
         if (schedule.equals("constant") && alpha > 0 && cl > 0 && sigma >= 0 && !Double.isNaN(sigma)) {
             double predicted = 1 - eta * alpha + eta * eta / 2 * cl * (2 * cl + sigma);
@@ -111,6 +113,22 @@ public final class Bounds {
             }
         }
         return out.iterator();
+    }
+
+    /**
+     * σ of An &amp; Lu's Assumption 4 (E‖noise‖² ≤ σF): the minibatch part measured by the noise probe (its
+     * largest {@code noise_ratio}; 0 for a full-batch method when the probe is off) plus, for injected
+     * {@code ml} noise √(scale·F)·Z with E|Z|² = 1, its scale. NaN when the noise is of another kind or the
+     * minibatch part was not measured.
+     */
+    static double annLuSigma(double probeRatio, String opt, JsonNode o, String noise) {
+        boolean fullBatch = opt.equals("gd") || (opt.equals("sgd") && o.path("batch_size").asInt(-1) == 0);
+        double batch = !Double.isNaN(probeRatio) ? probeRatio : fullBatch ? 0 : Double.NaN;
+        return switch (noise) {
+            case "none" -> batch;
+            case "ml" -> batch + o.path("noise").path("scale").asDouble(Double.NaN);
+            default -> Double.NaN;
+        };
     }
 
     private static Row upper(String runId, String experiment, String opt, String bound, double predicted,

@@ -77,7 +77,7 @@ public final class Checks {
                     + "' is not an axis of this grid; axes: " + String.join(", ", plan.axisNames()));
         }
         String metric = (String) c.target().get("metric");
-        if (metric != null && metric.matches("\\w+") && !c.observe().equals("law")
+        if (metric != null && metric.matches("\\w+") && (c.observe().equals("value") || c.observe().equals("fraction"))
                 && !java.util.Arrays.asList(org.ratelab.table.Schemas.RUNS.fieldNames()).contains(metric)) {
             throw new SpecException(plan.spec().file(), p + "." + c.observe() + ".metric", "'" + metric
                     + "' is not a column of the runs table; name a curve statistic as X.max, X.min, X.first, "

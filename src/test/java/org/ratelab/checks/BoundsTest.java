@@ -99,4 +99,17 @@ class BoundsTest {
         assertTrue(wrong.getString(wrong.fieldIndex("detail")).contains("holds in 2 of 2 runs"),
                 wrong.getString(wrong.fieldIndex("detail")));
     }
+
+    @Test
+    void anLuSigmaAddsInjectedMlNoiseToTheMinibatchPart() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        var ml = m.readTree("{\"noise\": {\"kind\": \"ml\", \"scale\": 2.5}}");
+        var sgd = m.readTree("{\"batch_size\": 8}");
+        assertEquals(2.5, Bounds.annLuSigma(Double.NaN, "gd", ml, "ml"), 0, "full batch: only the injected scale");
+        assertEquals(3.0, Bounds.annLuSigma(0.5, "gd", ml, "ml"), 0);
+        assertEquals(0.0, Bounds.annLuSigma(Double.NaN, "gd", sgd, "none"), 0);
+        assertTrue(Double.isNaN(Bounds.annLuSigma(Double.NaN, "sgd", sgd, "none")), "minibatch part unmeasured");
+        assertEquals(0.7, Bounds.annLuSigma(0.7, "sgd", sgd, "none"), 0);
+        assertTrue(Double.isNaN(Bounds.annLuSigma(0.0, "gd", ml, "gaussian")), "not Assumption 4 noise");
+    }
 }
