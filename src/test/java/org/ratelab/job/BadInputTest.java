@@ -125,6 +125,15 @@ class BadInputTest {
             c("check on an unknown setting", "checks",
                     f -> f.run(f.specText(TestSpecs.SMALL + "checks:\n  - name: x\n    fraction: {status: diverged}\n"
                             + "    where: {model.depht: 3}\n    expect: {min: 0.5}\n"))),
+            c("value check on an unknown runs column", "checks[0].value.metric: 'L_hatt' is not a column of the runs",
+                    f -> f.run(f.specText(TestSpecs.SMALL + "checks:\n  - name: x\n    value: {metric: L_hatt}\n"
+                            + "    expect: {at_most: 2}\n"))),
+            c("value check on an unknown curve metric", "checks[0].value.metric: 'sharpnes' is not a curves metric",
+                    f -> f.run(f.specText(TestSpecs.SMALL + "checks:\n  - name: x\n    value: {metric: sharpnes.max}\n"
+                            + "    expect: {at_most: 2}\n"))),
+            c("fraction times a missing setting", "checks[0].fraction.times: 'optimizer.lrr' is neither",
+                    f -> f.run(f.specText(TestSpecs.SMALL + "checks:\n  - name: x\n    fraction: {metric: L_hat, "
+                            + "times: optimizer.lrr, below: 2}\n    expect: {at_least: 1}\n"))),
             // size limit
             c("grid over the size limit without --force", "the grid has 8 runs, above the limit of 5",
                     f -> f.run(f.specText(TestSpecs.SMALL + "limits: {max_runs: 5}\n"))),
