@@ -50,11 +50,21 @@ public record CheckSpec(String name, String description, String observe, Map<Str
 
         public String text() {
             return switch (form) {
-                case "range" -> "in [" + min + ", " + max + "]";
-                case "value" -> "= " + predicted + " ± " + (max - predicted);
-                case "at_most" -> "<= " + max + " (upper bound)";
-                default -> ">= " + min + " (lower bound)";
+                case "range" -> Double.isInfinite(max) ? ">= " + g(min) : Double.isInfinite(min) ? "<= " + g(max)
+                        : "in [" + g(min) + ", " + g(max) + "]";
+                case "value" -> "= " + g(predicted) + " ± " + g(max - predicted);
+                case "at_most" -> "<= " + g(max) + " (upper bound)";
+                default -> ">= " + g(min) + " (lower bound)";
             };
+        }
+
+        /** A number as written in a spec: 12 significant digits, so 1.1 - 1.0 prints as 0.1. */
+        static String g(double d) {
+            if (Double.isInfinite(d) || Double.isNaN(d)) return String.valueOf(d);
+            java.math.BigDecimal b = new java.math.BigDecimal(d).round(new java.math.MathContext(12))
+                    .stripTrailingZeros();
+            double a = Math.abs(b.doubleValue());
+            return a == 0 || (a >= 1e-4 && a < 1e7) ? b.toPlainString() : Double.toString(b.doubleValue());
         }
     }
 

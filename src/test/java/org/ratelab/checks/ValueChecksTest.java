@@ -167,4 +167,20 @@ class ValueChecksTest {
         assertNull(RunValues.problem("loss.steps_to_eps@1.0E-8"));
         assertNull(RunValues.problem("ntk_rel_change.at_step@100"));
     }
+
+    @Test
+    void expectationsPrintAsWritten() {
+        assertEquals("= 1 ± 0.1", CheckSpec.expect(node("value", 1.0, "tolerance", 0.1), "law").text());
+        assertEquals("= -0.5 ± 0.1", CheckSpec.expect(node("value", -0.5, "tolerance", 0.1), "law").text());
+        assertEquals(">= 5700 (lower bound)", CheckSpec.expect(node("at_least", 5700), "rate").text());
+        assertEquals("<= 1.0E-12 (upper bound)", CheckSpec.expect(node("at_most", 1e-12), "rate").text());
+        assertEquals("in [0.7, 1.3]", CheckSpec.expect(node("min", 0.7, "max", 1.3), "law").text());
+        assertEquals(">= 0", CheckSpec.expect(node("min", 0.0), "law").text());
+    }
+
+    private static org.ratelab.spec.Node node(Object... kv) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return new org.ratelab.spec.Node("expect", m);
+    }
 }
