@@ -2,6 +2,7 @@ package org.ratelab.data;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.ratelab.spec.Canon;
 import org.ratelab.spec.Node;
 
 /**
@@ -12,18 +13,27 @@ import org.ratelab.spec.Node;
  *
  * <p>Inputs ({@code inputs}):
  * <ul>
- *   <li>{@code gaussian}: x ~ N(0, I_d) (isotropic).</li>
+ *   <li>{@code gaussian}: x ~ N(0, Σ) with Σ = diag(s_0², …, s_{d−1}²), s_j = κ_in^(−j/(2(d−1))) for
+ *       κ_in = {@code input_kappa} [1]: the input covariance has eigenvalues geometrically spaced from 1 down
+ *       to 1/κ_in, so its condition number is exactly κ_in (isotropic N(0, I_d) at the default 1, and then
+ *       the data are bit-identical to those from before the key existed). κ_in &gt; 1 needs d ≥ 2. Used to
+ *       make least squares ill-conditioned while the largest input eigenvalue stays 1 for every κ_in.</li>
  *   <li>{@code circle}: d = 2, x uniform on the unit circle (the 2-D setting of Chizat &amp; Bach 2018).</li>
  *   <li>{@code orthogonal}: training inputs mutually orthogonal with ‖x‖² = d (needs n ≤ d); test inputs
  *       uniform on the sphere of radius √d.</li>
  *   <li>{@code weakly_correlated}: uniform on the sphere of radius √d with d ≥ n², so |x_i·x_j|/d ≈ 1/√d ≤ 1/n
  *       (Dana, Bach &amp; Pillaud-Vivien 2025).</li>
  * </ul>
- * The teacher is drawn from the same seed as the inputs (first, so it does not depend on n): a seed fixes the
+ * The other input kinds refuse {@code input_kappa} ≠ 1: scaling coordinates would take circle inputs off
+ * the circle, orthogonal ones off orthogonality and weakly correlated ones off the sphere, which is what
+ * each of them is for.
+ *
+ * <p>The teacher is drawn from the same seed as the inputs (first, so it does not depend on n): a seed fixes the
  * whole problem.
  */
 public record TeacherStudentSpec(int n, int d, String teacher, int teacherWidth, String teacherActivation,
-                                 double noise, int testN, String inputs, String labels) implements DataSpec {
+                                 double noise, int testN, String inputs, String labels,
+                                 @Canon.Later(unchangedAt = "1.0") double inputKappa) implements DataSpec {
     public static final String KIND = "teacher_student";
     static final List<String> TEACHERS = List.of("linear", "two_layer");
     static final List<String> ACTIVATIONS = List.of("tanh", "relu", "identity");
@@ -40,7 +50,15 @@ public record TeacherStudentSpec(int n, int d, String teacher, int teacherWidth,
                 n.nonNegative("noise", 0.0),
                 n.integer("test_n", 0, 0, 50_000_000),
                 n.choice("inputs", "gaussian", INPUTS),
-                n.choice("labels", "real", LABELS));
+                n.choice("labels", "real", LABELS),
+                n.dbl("input_kappa", 1.0, 1.0, Double.MAX_VALUE, false));
+        if (s.inputKappa != 1.0 && !s.inputs.equals("gaussian")) {
+            throw n.error("input_kappa", "scales gaussian inputs only; inputs " + s.inputs + " need input_kappa 1, "
+                    + "got " + s.inputKappa);
+        }
+        if (s.inputKappa != 1.0 && s.d < 2) {
+            throw n.error("input_kappa", "needs d >= 2 (one coordinate has condition number 1), got d=" + s.d);
+        }
         switch (s.inputs) {
             case "circle" -> {
                 if (s.d != 2) throw n.error("d", "inputs circle lie on the unit circle, so d must be 2, got " + s.d);
@@ -99,8 +117,24 @@ public record TeacherStudentSpec(int n, int d, String teacher, int teacherWidth,
                 Inputs.scaleRows(x, rows, d, Math.sqrt(d));
             }
             case "weakly_correlated" -> Inputs.scaleRows(x, rows, d, Math.sqrt(d));
-            default -> { }
+            default -> scaleCoordinates(x, rows);
         }
+    }
+
+    /** Coordinate j times κ_in^(−j/(2(d−1))): covariance eigenvalues from 1 down to 1/κ_in. No-op at κ_in = 1. */
+    private void scaleCoordinates(double[] x, int rows) {
+        if (inputKappa == 1.0) return;
+        double[] s = inputScales(d, inputKappa);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < d; j++) x[i * d + j] *= s[j];
+        }
+    }
+
+    /** The per-coordinate standard deviations s_j = κ^(−j/(2(d−1))), j = 0..d−1 (all 1 when d = 1). */
+    static double[] inputScales(int d, double kappa) {
+        double[] s = new double[d];
+        for (int j = 0; j < d; j++) s[j] = d == 1 ? 1.0 : Math.pow(kappa, -j / (2.0 * (d - 1)));
+        return s;
     }
 
     private void label(SplittableRandom rng, double[] x, double[] y, int rows, double[] wt, double[] at, int k) {

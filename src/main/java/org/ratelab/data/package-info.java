@@ -4,7 +4,8 @@
  * <ul>
  *   <li>{@code teacher_student} [default kind]: n [256]; d [16]; teacher [linear] | two_layer; teacher_width [4];
  *       teacher_activation [tanh] | relu | identity; noise [0]; test_n [0]; inputs [gaussian] | circle (d = 2) |
- *       orthogonal (n ≤ d) | weakly_correlated (d ≥ n²); labels [real] | sign.</li>
+ *       orthogonal (n ≤ d) | weakly_correlated (d ≥ n²); labels [real] | sign; input_kappa [1] (gaussian inputs:
+ *       covariance eigenvalues geometric from 1 down to 1/input_kappa).</li>
  *   <li>{@code file}: path (required; .csv, .csv.gz or .parquet); format [auto] | csv | parquet; header [true];
  *       label [last] (column name or index); task [regression] | binary; positive (labels mapped to +1);
  *       classes (rows kept); standardize [true]; test_fraction [0.2].</li>

@@ -145,12 +145,14 @@ public final class Planner {
                     : new SpecException(null, ex.path(), ex.reason() + " (in the run with " + vals + ")");
         }
         String json;
+        String identity;
         try {
             json = JSON.writeValueAsString(b.canonical());
+            identity = JSON.writeValueAsString(RunBinder.identity(b));
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("cannot serialize a run configuration", ex);
         }
-        String runId = hash(json);
+        String runId = hash(identity);
         Integer dup = ids.putIfAbsent(runId, index);
         if (dup != null) {
             throw new SpecException(null, "grid", "runs " + dup + " and " + index + " have identical "

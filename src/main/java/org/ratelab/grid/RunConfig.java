@@ -11,7 +11,8 @@ import org.ratelab.train.TrainSpec;
 /**
  * One fully resolved run of a grid: what travels to an executor.
  *
- * @param runId      stable id: a hash of {@code configJson}
+ * @param runId      stable id: a hash of {@code configJson}, less the keys added later that sit at the value
+ *                   reproducing the earlier behaviour ({@code RunBinder.identity})
  * @param experiment the spec's experiment name
  * @param index      position in the plan (0-based, for ordering only)
  * @param seed       the run's seed (a grid axis like any other); every random stream derives from it

@@ -44,6 +44,24 @@ public final class RunBinder {
         return new Bound(seed, data, model, optimizer, train, probes, canon);
     }
 
+    /**
+     * The map a run's {@code run_id} hashes: {@link Bound#canonical()} less the keys marked
+     * {@link Canon.Later} that sit at their unchanged value, so that adding such a key keeps the run_ids of
+     * specs that do not set it. Equal to the canonical form when no such key is present.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> identity(Bound b) {
+        Map<String, Object> id = new TreeMap<>(b.canonical());
+        Map<String, Object> sections = Map.of("data", b.data(), "model", b.model(), "optimizer", b.optimizer(),
+                "train", b.train(), "probes", b.probes());
+        for (Map.Entry<String, Object> e : sections.entrySet()) {
+            if (id.get(e.getKey()) instanceof Map<?, ?> m) {
+                id.put(e.getKey(), Canon.identity((Map<String, Object>) m, e.getValue()));
+            }
+        }
+        return id;
+    }
+
     private static void checkCompatible(Node root, DataSpec data, ModelSpec model, OptimizerSpec opt) {
         String why = model.dataIncompatibility(data);
         if (why != null) throw new SpecException(null, "model.kind", why);

@@ -92,6 +92,84 @@ class DataSetsTest {
         assertTrue(e.getMessage().contains("n^2 = 81"), e.getMessage());
     }
 
+    /** Second moment (1/n) Σ_i x_ij x_ik of the training inputs: the input covariance (mean 0). */
+    static double[][] secondMoment(Dataset ds) {
+        int n = ds.n();
+        int d = ds.d();
+        double[][] c = new double[d][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                for (int k = 0; k < d; k++) c[j][k] += ds.x()[i * d + j] * ds.x()[i * d + k] / n;
+            }
+        }
+        return c;
+    }
+
+    @Test
+    void inputKappaSpacesTheCovarianceEigenvaluesFromOneDownToOneOverKappa() {
+        int n = 20_000;
+        int d = 8;
+        double kappa = 100;
+        DataSpec s = parse("n", n, "d", d, "input_kappa", kappa, "noise", 0.1, "test_n", 10);
+        roundTrip(s);
+        Dataset ds = s.build(3);
+        double[][] c = secondMoment(ds);
+        // the variance of a gaussian sample variance is 2σ⁴/n: 5 sd = 5·√(2/n) = 0.05 relative
+        double tol = 5 * Math.sqrt(2.0 / n);
+        assertEquals(1.0, c[0][0], tol);
+        assertEquals(1.0 / kappa, c[d - 1][d - 1], tol / kappa);
+        // the coordinates in between are geometric: variance of coordinate j is κ^(−j/(d−1))
+        assertEquals(Math.pow(kappa, -3.0 / 7), c[3][3], tol * Math.pow(kappa, -3.0 / 7));
+        double[] ev = new org.apache.commons.math3.linear.EigenDecomposition(
+                new org.apache.commons.math3.linear.Array2DRowRealMatrix(c)).getRealEigenvalues();
+        java.util.Arrays.sort(ev);
+        // log λ_max and log λ_min each have sd about √(2/n); 5 sd of their difference is 5·√(4/n) = 0.07
+        double ratio = ev[d - 1] / ev[0];
+        assertEquals(Math.log(kappa), Math.log(ratio), 5 * Math.sqrt(4.0 / n), "condition number " + ratio);
+        // the test split has the same law
+        assertEquals(10 * d, ds.xTest().length);
+    }
+
+    @Test
+    void inputKappaOneKeepsTheIsotropicDataBitForBit() {
+        DataSpec dflt = parse("n", 50, "d", 6, "noise", 0.3, "test_n", 7);
+        DataSpec one = parse("n", 50, "d", 6, "noise", 0.3, "test_n", 7, "input_kappa", 1);
+        assertEquals(dflt, one);
+        Dataset a = dflt.build(11);
+        Dataset b = one.build(11);
+        assertArrayEquals(a.x(), b.x());
+        assertArrayEquals(a.y(), b.y());
+        assertArrayEquals(a.xTest(), b.xTest());
+        assertArrayEquals(a.yTest(), b.yTest());
+        // hashes of the data built by the code from before input_kappa existed (commit 6ee442f), same spec and seed
+        assertEquals(38518941, java.util.Arrays.hashCode(a.x()));
+        assertEquals(-987461567, java.util.Arrays.hashCode(a.y()));
+        assertEquals(1143947696, java.util.Arrays.hashCode(a.xTest()));
+        assertEquals(328812791, java.util.Arrays.hashCode(a.yTest()));
+        // run_ids hash the canonical form less input_kappa at 1, so specs that do not set it keep their run_id
+        assertEquals(1.0, dflt.canonical().get("input_kappa"));
+        assertTrue(!org.ratelab.spec.Canon.identity(dflt.canonical(), dflt).containsKey("input_kappa"));
+        DataSpec ten = parse("n", 50, "d", 6, "input_kappa", 10);
+        assertEquals(10.0, org.ratelab.spec.Canon.identity(ten.canonical(), ten).get("input_kappa"));
+        assertNotEquals(a.x()[6 * 5 + 5], ten.build(11).x()[6 * 5 + 5]);
+    }
+
+    @Test
+    void inputKappaBelowOneOrOnOtherInputsIsRefused() {
+        for (Object bad : List.of(0.5, -1, 0)) {
+            SpecException e = assertThrows(SpecException.class, () -> parse("d", 4, "input_kappa", bad));
+            assertTrue(e.getMessage().contains("data.input_kappa") && e.getMessage().contains("must be >= 1"),
+                    e.getMessage());
+        }
+        SpecException e = assertThrows(SpecException.class, () -> parse("d", 2, "inputs", "circle", "input_kappa", 10));
+        assertTrue(e.getMessage().contains("data.input_kappa") && e.getMessage().contains("gaussian"), e.getMessage());
+        assertThrows(SpecException.class, () -> parse("n", 4, "d", 10, "inputs", "orthogonal", "input_kappa", 2));
+        e = assertThrows(SpecException.class, () -> parse("d", 1, "input_kappa", 10));
+        assertTrue(e.getMessage().contains("data.input_kappa") && e.getMessage().contains("d >= 2"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse("d", 4, "input_kappa", "steep"));
+        assertTrue(e.getMessage().contains("data.input_kappa"), e.getMessage());
+    }
+
     @Test
     void signLabelsArePlusMinusOne() {
         Dataset ds = parse("n", 40, "d", 4, "labels", "sign", "test_n", 10).build(2);

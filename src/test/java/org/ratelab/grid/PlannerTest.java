@@ -124,6 +124,31 @@ class PlannerTest {
     }
 
     @Test
+    void aKeyAddedLaterKeepsTheRunIdsOfSpecsThatDoNotSetIt() throws Exception {
+        Plan a = plan(TestSpecs.SMALL);
+        // run ids of TestSpecs.SMALL from the code before data.input_kappa existed (commit 6ee442f)
+        assertEquals(List.of("f38b987a9acc996e", "59d9ae06b7093ed8", "3ca502bcd7266cc9", "7524d84c5f212a18",
+                        "f8cfc92b42a0c734", "a11af21181cc96dd", "6f2b1fa70f668b05", "b62ef572fe1df5cd"),
+                a.runs().stream().map(RunConfig::runId).toList());
+        // config_json still shows the default; spelling it out changes nothing
+        assertTrue(a.runs().get(0).configJson().contains("\"input_kappa\":1.0"), a.runs().get(0).configJson());
+        String data = "data: {kind: teacher_student, n: 64, d: 8, teacher: two_layer, teacher_width: 3, test_n: 32";
+        Plan one = plan(TestSpecs.SMALL.replace(data, data + ", input_kappa: 1"));
+        Plan ten = plan(TestSpecs.SMALL.replace(data, data + ", input_kappa: 10"));
+        for (int i = 0; i < a.runs().size(); i++) {
+            assertEquals(a.runs().get(i).runId(), one.runs().get(i).runId());
+            assertNotEquals(a.runs().get(i).runId(), ten.runs().get(i).runId());
+        }
+        assertTrue(ten.runs().get(0).configJson().contains("\"input_kappa\":10.0"));
+        // as a grid axis, every value (1 included) is an axis value of its runs
+        Plan axis = plan(TestSpecs.SMALL.replace("seed: [1, 2]", "seed: [1, 2]\n  data.input_kappa: [1, 10]"));
+        assertEquals(16, axis.runs().size());
+        assertEquals(Set.of("1.0", "10.0"), axis.runs().stream().map(r -> r.axes().get("data.input_kappa"))
+                .collect(java.util.stream.Collectors.toSet()));
+        assertEquals(a.runs().get(0).runId(), axis.runs().get(0).runId());
+    }
+
+    @Test
     void repeatedRunsAreRejected() {
         SpecException e = assertThrows(SpecException.class,
                 () -> plan(TestSpecs.SMALL.replace("seed: [1, 2]", "seed: [1, 1]")));
