@@ -16,6 +16,7 @@ final class LinearRegression extends LinearPredictor {
     private final LinearRegressionSpec spec;
     private final double[] resid;
     private final double optimal;
+    private final double[] minNorm;
     private final double smooth;
     private final double strong;
     private final double pl;
@@ -24,25 +25,40 @@ final class LinearRegression extends LinearPredictor {
         super(data, spec.init(), spec.l1());
         this.spec = spec;
         this.resid = new double[Math.max(n, data.nTest())];
-        this.optimal = leastSquaresOptimum(data);
+        this.minNorm = minNormSolution(data);
+        this.optimal = residualLoss(data, minNorm);
         double[] ev = Spectra.covarianceEigenvalues(data);
         this.smooth = 2.0 * ev[d - 1];
         this.strong = 2.0 * Math.max(0.0, ev[0]);
         this.pl = 2.0 * Spectra.smallestNonzero(ev);
     }
 
-    /** F* = (1/n)‖X w* − y‖² with w* the minimum-norm least-squares solution (SVD). */
-    static double leastSquaresOptimum(Dataset data) {
+    /** w* = X⁺y, the minimum-norm least-squares solution (SVD); F* = F(w*). */
+    static double[] minNormSolution(Dataset data) {
         int n = data.n();
         int d = data.d();
         double[][] rows = new double[n][d];
         for (int i = 0; i < n; i++) System.arraycopy(data.x(), i * d, rows[i], 0, d);
         Array2DRowRealMatrix x = new Array2DRowRealMatrix(rows, false);
         RealVector y = new ArrayRealVector(data.y(), false);
-        RealVector w = new SingularValueDecomposition(x).getSolver().solve(y);
-        RealVector r = x.operate(w).subtract(y);
-        return r.dotProduct(r) / n;
+        return new SingularValueDecomposition(x).getSolver().solve(y).toArray();
     }
+
+    /** (1/n)‖X w − y‖², summed in the order of commons-math's operate and dotProduct. */
+    static double residualLoss(Dataset data, double[] w) {
+        int n = data.n();
+        int d = data.d();
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double xw = 0;
+            for (int j = 0; j < d; j++) xw += data.x()[i * d + j] * w[j];
+            double r = xw - data.y()[i];
+            s += r * r;
+        }
+        return s / n;
+    }
+
+    @Override public double[] minNormSolution() { return minNorm.clone(); }
 
     @Override public double optimalLoss() { return optimal; }
     @Override public double smoothness() { return smooth; }

@@ -84,6 +84,12 @@ public interface Model {
      */
     default double minibatchNoiseVar(int batch) { return 0.0; }
 
+    /**
+     * The minimum-norm minimizer of the training loss when known in closed form (least squares: X⁺y), else
+     * null. The parameters GD converges to from θ₀ = 0 (seed 001's implicit bias).
+     */
+    default double[] minNormSolution() { return null; }
+
     /** The infimum F* of the training loss when known in closed form, else NaN. */
     default double optimalLoss() { return Double.NaN; }
 

@@ -51,6 +51,7 @@ public final class Probes {
     private double lHat = Double.NaN;
     private double muHat = Double.NaN;
     private long escapedStep = -1;
+    private double minNormDist = Double.NaN;
     private final Map<String, Integer> notes = new LinkedHashMap<>();
     // ntk
     private double[] k0;
@@ -126,6 +127,10 @@ public final class Probes {
         double g2 = Blas.normSq(dim, grad);
         put.accept(g2, Metrics.GRAD_NORM_SQ);
         if (k == 0) f0 = f;
+        if (last) {
+            double[] mn = model.minNormSolution();
+            if (mn != null && mn.length == dim) minNormDist = Math.sqrt(Blas.distSq(theta, mn, 0, dim));
+        }
         if (data.nTest() > 0 && due(spec.testLoss(), last)) put.accept(model.testLoss(theta), Metrics.TEST_LOSS);
         if (due(spec.paramNorm(), last)) put.accept(Math.sqrt(Blas.normSq(dim, theta)), Metrics.PARAM_NORM);
         double dist = Math.sqrt(Blas.distSq(theta, theta0, 0, dim));
@@ -323,6 +328,7 @@ public final class Probes {
             if (b.length() > 0) b.append("; ");
             b.append(e.getKey()).append(" (x").append(e.getValue()).append(')');
         }
-        return new ProbeSummary(lHat, muHat, lHat / muHat, escapedStep, b.length() == 0 ? null : b.toString());
+        return new ProbeSummary(lHat, muHat, lHat / muHat, escapedStep, b.length() == 0 ? null : b.toString(),
+                minNormDist);
     }
 }

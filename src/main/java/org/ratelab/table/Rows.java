@@ -39,7 +39,7 @@ public final class Rows {
                 nullIfNaN(r.probes().lHat()), nullIfNaN(r.probes().muHat()), nullIfNaN(r.probes().kappaHat()),
                 r.probes().escapedStep() < 0 ? null : r.probes().escapedStep(), r.probes().notes(),
                 nullIfNaN(r.constants().smoothness()), nullIfNaN(r.constants().plConstant()),
-                r.constants().lrScale());
+                r.constants().lrScale(), nullIfNaN(r.probes().minNormDist()));
     }
 
     public static List<Row> curve(RunResult r) {

@@ -64,6 +64,7 @@ public final class Schemas {
         f("smoothness", DataTypes.DoubleType),
         f("pl_constant", DataTypes.DoubleType),
         req("lr_scale", DataTypes.DoubleType),
+        f("min_norm_dist", DataTypes.DoubleType),
     });
 
     /** Per-layer values: parameter block name (e.g. W, a, W1, b1) → value. */

@@ -69,6 +69,32 @@ class ClosedFormsTest {
     }
 
     @Test
+    void minNormSolutionIsXTransposeTimesGramInverseY() {
+        // d > n: theta_mn = X^T (X X^T)^{-1} y, the interpolant of smallest norm (seed 001's implicit bias)
+        Dataset ds = gaussian(6, 10, 4, false);
+        Model m = model(ds, "kind", "linear_regression");
+        RealMatrix x = design(ds);
+        RealVector alpha = new CholeskyDecomposition(x.multiply(x.transpose())).getSolver()
+                .solve(new ArrayRealVector(ds.y()));
+        double[] expected = x.transpose().operate(alpha).toArray();
+        double[] mn = m.minNormSolution();
+        for (int j = 0; j < 10; j++) assertEquals(expected[j], mn[j], 1e-10 * (1 + Math.abs(expected[j])));
+        assertEquals(0.0, m.loss(mn, null, 0), 1e-20);
+        // adding a null-space direction keeps the fit and grows the norm
+        double[] v = new double[10];
+        v[0] = 1;
+        RealVector pv = x.transpose().operate(new CholeskyDecomposition(x.multiply(x.transpose())).getSolver()
+                .solve(x.operate(new ArrayRealVector(v))));
+        double[] other = mn.clone();
+        for (int j = 0; j < 10; j++) other[j] += v[j] - pv.getEntry(j);
+        assertEquals(0.0, m.loss(other, null, 0), 1e-20);
+        assertTrue(org.ratelab.linalg.Blas.normSq(10, other) > org.ratelab.linalg.Blas.normSq(10, mn));
+        // models without a closed form say so
+        assertEquals(null, model(gaussian(20, 3, 5, true), "kind", "logistic_regression", "reg", 0.1)
+                .minNormSolution());
+    }
+
+    @Test
     void logisticConstantsBoundTheHessianAndNewtonFindsTheMinimum() {
         Dataset ds = gaussian(60, 4, 3, true);
         double reg = 0.05;
