@@ -52,7 +52,7 @@ public record CheckSpec(String name, String description, String observe, Map<Str
             return switch (form) {
                 case "range" -> Double.isInfinite(max) ? ">= " + g(min) : Double.isInfinite(min) ? "<= " + g(max)
                         : "in [" + g(min) + ", " + g(max) + "]";
-                case "value" -> "= " + g(predicted) + " ± " + g(max - predicted);
+                case "value" -> "= " + g(predicted) + " ± " + g(max - predicted, 6);
                 case "at_most" -> "<= " + g(max) + " (upper bound)";
                 default -> ">= " + g(min) + " (lower bound)";
             };
@@ -60,8 +60,13 @@ public record CheckSpec(String name, String description, String observe, Map<Str
 
         /** A number as written in a spec: 12 significant digits, so 1.1 - 1.0 prints as 0.1. */
         static String g(double d) {
+            return g(d, 12);
+        }
+
+        /** A number to {@code digits} significant digits (a tolerance recovered as max − value carries noise). */
+        static String g(double d, int digits) {
             if (Double.isInfinite(d) || Double.isNaN(d)) return String.valueOf(d);
-            java.math.BigDecimal b = new java.math.BigDecimal(d).round(new java.math.MathContext(12))
+            java.math.BigDecimal b = new java.math.BigDecimal(d).round(new java.math.MathContext(digits))
                     .stripTrailingZeros();
             double a = Math.abs(b.doubleValue());
             return a == 0 || (a >= 1e-4 && a < 1e7) ? b.toPlainString() : Double.toString(b.doubleValue());
