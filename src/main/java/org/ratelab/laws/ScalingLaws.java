@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -36,7 +37,9 @@ import org.ratelab.table.Schemas;
  * <p>Metrics: the run summaries {@code final_loss}, {@code steps_to_threshold} (converged runs),
  * {@code rel_change}, {@code dist_init}, and every per-run rate as {@code metric.kind} (with
  * {@code @eps} for thresholds), e.g. {@code loss.steps_to_eps@1.0E-8}, plus {@code loss.linear_gap} = 1 − ρ̂,
- * and from the curves every metric's maximum over the trajectory ({@code rel_change.max}) and its value at
+ * and from the curves every metric's maximum and minimum over the trajectory ({@code rel_change.max},
+ * {@code grad_norm_sq.min}: min_k ‖∇F(θ_k)‖² over the recorded steps; NaN points skipped by both, as in
+ * {@link org.ratelab.checks.RunValues}) and its value at
  * each of {@code fits.at_steps} ({@code rel_change.at_step@1000}: the last recorded step ≤ 1000).
  * Only positive finite values count; a law needs two distinct values of its axis.
  */
@@ -100,8 +103,11 @@ public final class ScalingLaws {
         List<String> names = new ArrayList<>();
         for (String m : org.ratelab.probes.Metrics.NAMES) {
             if (!java.util.Arrays.asList(curves.columns()).contains(m)) continue;
-            aggs.add(functions.max(col(m)).as(m + "\u0001max\u0001"));
+            Column finite = functions.when(functions.not(functions.isnan(col(m))), col(m));
+            aggs.add(functions.max(finite).as(m + "\u0001max\u0001"));
             names.add(m + "\u0001max\u0001");
+            aggs.add(functions.min(finite).as(m + "\u0001min\u0001"));
+            names.add(m + "\u0001min\u0001");
             for (double k : spec.atSteps()) {
                 String n = m + "\u0001at_step\u0001" + (long) k;
                 aggs.add(functions.max_by(functions.when(col("step").leq((long) k), col(m)),
