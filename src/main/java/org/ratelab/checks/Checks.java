@@ -65,8 +65,7 @@ public final class Checks {
     private static void validate(CheckSpec c, String p, Map<String, Object> config, Plan plan) {
         for (String k : c.where().keySet()) {
             if (k.equals("status")) continue;
-            Object cur = config;
-            for (String part : k.split("\\.")) cur = cur instanceof Map<?, ?> m ? ((Map<String, Object>) m).get(part) : null;
+            Object cur = setting(config, k);
             if (cur == null || cur instanceof Map<?, ?>) {
                 throw new SpecException(plan.spec().file(), p + ".where." + k,
                         "no such setting in the runs' configuration (see runs.config_json)");
@@ -77,25 +76,33 @@ public final class Checks {
                     + "' is not an axis of this grid; axes: " + String.join(", ", plan.axisNames()));
         }
         String metric = (String) c.target().get("metric");
-        if (metric != null && metric.matches("\\w+") && (c.observe().equals("value") || c.observe().equals("fraction"))
-                && !java.util.Arrays.asList(org.ratelab.table.Schemas.RUNS.fieldNames()).contains(metric)) {
+        boolean perRun = c.observe().equals("value") || c.observe().equals("fraction");
+        if (perRun && metric != null && metric.matches("\\w+") && !RUN_COLUMNS.contains(metric)) {
             throw new SpecException(plan.spec().file(), p + "." + c.observe() + ".metric", "'" + metric
                     + "' is not a column of the runs table; name a curve statistic as X.max, X.min, X.first, "
                     + "X.final or X.at_step@k, or a rate as metric.kind");
         }
         String times = (String) c.target().get("times");
         if (times != null) {
-            boolean column = !times.contains(".")
-                    && java.util.Arrays.asList(org.ratelab.table.Schemas.RUNS.fieldNames()).contains(times);
-            Object cur = config;
-            for (String part : times.split("\\.")) cur = cur instanceof Map<?, ?> m ? ((Map<String, Object>) m).get(part) : null;
-            if (!column && !(cur instanceof Number)) {
+            boolean column = !times.contains(".") && RUN_COLUMNS.contains(times);
+            if (!column && !(setting(config, times) instanceof Number)) {
                 throw new SpecException(plan.spec().file(), p + "." + c.observe() + ".times", "'" + times
                         + "' is neither a numeric runs column nor a numeric setting of the runs' configuration");
             }
         }
         if (c.left() != null) validate(c.left(), p + ".compare.left", config, plan);
         if (c.right() != null) validate(c.right(), p + ".compare.right", config, plan);
+    }
+
+    private static final List<String> RUN_COLUMNS =
+            java.util.Arrays.asList(org.ratelab.table.Schemas.RUNS.fieldNames());
+
+    /** The value at a dotted path of a run's configuration map, or null. */
+    @SuppressWarnings("unchecked")
+    private static Object setting(Map<String, Object> config, String path) {
+        Object cur = config;
+        for (String part : path.split("\\.")) cur = cur instanceof Map<?, ?> m ? ((Map<String, Object>) m).get(part) : null;
+        return cur;
     }
 
     /**
