@@ -173,15 +173,12 @@ public final class Checks {
                         ci = meanInterval(v);
                     }
                     default -> {
-                        x = v.length == 0 ? Double.NaN : stat.equals("min")
-                                ? java.util.Arrays.stream(v).min().getAsDouble()
-                                : java.util.Arrays.stream(v).max().getAsDouble();
+                        x = v.length == 0 ? Double.NaN : stat.equals("min") ? v[0] : v[v.length - 1];
                         ci = new double[] {x, x};
                     }
                 }
                 return List.of(new Obs("", x, ci[0], ci[1], n, stat + " of " + what + " over " + v.length + " of "
-                        + scope + (v.length == 0 ? "" : " (range " + fmt(java.util.Arrays.stream(v).min().getAsDouble())
-                        + " .. " + fmt(java.util.Arrays.stream(v).max().getAsDouble()) + ")")));
+                        + scope + (v.length == 0 ? "" : " (range " + range(v) + ")")));
             }
             case "fraction" -> {
                 if (c.target().containsKey("metric")) {
@@ -195,9 +192,7 @@ public final class Checks {
                     double[] ci = wilson(k, n);
                     return List.of(new Obs("", p, ci[0], ci[1], n, k + " of " + scope + " have " + metric
                             + (times == null ? "" : " × " + times) + " " + cmp.replace('_', ' ') + " " + fmt(t)
-                            + " (" + v.length + " measured" + (v.length == 0 ? "" : ", range "
-                            + fmt(java.util.Arrays.stream(v).min().getAsDouble()) + " .. "
-                            + fmt(java.util.Arrays.stream(v).max().getAsDouble())) + ")"));
+                            + " (" + v.length + " measured" + (v.length == 0 ? "" : ", range " + range(v)) + ")"));
                 }
                 String status = (String) c.target().get("status");
                 long k = sel.where(col("status").equalTo(status)).count();
@@ -260,6 +255,12 @@ public final class Checks {
         }
     }
 
+    /** "min .. max" of a sorted, non-empty array. */
+    private static String range(double[] sorted) {
+        return fmt(sorted[0]) + " .. " + fmt(sorted[sorted.length - 1]);
+    }
+
+    /** The per-run numbers, NaN dropped, in increasing order. */
     private static double[] values(Dataset<Row> v) {
         return v.select("value").collectAsList().stream().filter(r -> !r.isNullAt(0))
                 .mapToDouble(r -> r.getDouble(0)).filter(x -> !Double.isNaN(x)).sorted().toArray();

@@ -10,6 +10,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.ratelab.laws.ScalingLaws;
 import org.ratelab.probes.Metrics;
 
 /**
@@ -90,23 +91,19 @@ public final class RunValues {
         }
         Matcher m = AT_STEP.matcher(metric);
         if (m.matches()) {
-            long k = Long.parseLong(m.group(2));
-            Column ok = col("step").leq(k);
             return needCurves(curves, metric).groupBy("run_id")
-                    .agg(functions.max_by(functions.when(ok, col(m.group(1))), functions.when(ok, col("step")))
-                            .cast("double").as("value"));
+                    .agg(ScalingLaws.atStep(m.group(1), Long.parseLong(m.group(2))).cast("double").as("value"));
         }
         m = CURVE.matcher(metric);
         if (m.matches()) {
-            Column x = col(m.group(1)).cast("double");
-            Column finite = functions.when(functions.not(functions.isnan(x)), x);
+            String x = m.group(1);
             Column agg = switch (m.group(2)) {
-                case "max" -> functions.max(finite);
-                case "min" -> functions.min(finite);
-                case "first" -> functions.min_by(x, col("step"));
-                default -> functions.max_by(x, col("step"));
+                case "max" -> ScalingLaws.curveMax(x);
+                case "min" -> ScalingLaws.curveMin(x);
+                case "first" -> functions.min_by(col(x), col("step"));
+                default -> functions.max_by(col(x), col("step"));
             };
-            return needCurves(curves, metric).groupBy("run_id").agg(agg.as("value"));
+            return needCurves(curves, metric).groupBy("run_id").agg(agg.cast("double").as("value"));
         }
         m = RATE.matcher(metric);
         if (!m.matches()) throw new IllegalArgumentException(problem(metric));

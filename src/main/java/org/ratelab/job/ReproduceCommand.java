@@ -59,18 +59,19 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace results of an earlier reproduce in DIR.")
     boolean overwrite;
 
+    /** One row per check of every spec: the claim and spec, then the checks table's verdict columns. */
     static final StructType RESULTS = new StructType(new StructField[] {
         DataTypes.createStructField("claim", DataTypes.IntegerType, false),
         DataTypes.createStructField("experiment", DataTypes.StringType, false),
         DataTypes.createStructField("reference", DataTypes.StringType, false),
         DataTypes.createStructField("check", DataTypes.StringType, false),
-        DataTypes.createStructField("expect", DataTypes.StringType, false),
-        DataTypes.createStructField("predicted", DataTypes.DoubleType, true),
-        DataTypes.createStructField("observed", DataTypes.DoubleType, true),
-        DataTypes.createStructField("ci_low", DataTypes.DoubleType, true),
-        DataTypes.createStructField("ci_high", DataTypes.DoubleType, true),
-        DataTypes.createStructField("passed", DataTypes.BooleanType, false),
-        DataTypes.createStructField("detail", DataTypes.StringType, false),
+        Schemas.CHECKS.apply("expect"),
+        Schemas.CHECKS.apply("predicted"),
+        Schemas.CHECKS.apply("observed"),
+        Schemas.CHECKS.apply("ci_low"),
+        Schemas.CHECKS.apply("ci_high"),
+        Schemas.CHECKS.apply("passed"),
+        Schemas.CHECKS.apply("detail"),
         DataTypes.createStructField("profile", DataTypes.StringType, false),
     });
 

@@ -97,21 +97,39 @@ public final class ScalingLaws {
                         Encoders.row(Schemas.LAWS));
     }
 
-    /** (run_id, metric, kind, eps, value) rows: each curve metric's max, and its value at fits.at_steps. */
+    /** Aggregate over a run's curve rows: the largest value of metric m, NaN points skipped. */
+    public static Column curveMax(String m) {
+        return functions.max(finite(m));
+    }
+
+    /** Aggregate over a run's curve rows: the smallest value of metric m, NaN points skipped. */
+    public static Column curveMin(String m) {
+        return functions.min(finite(m));
+    }
+
+    /** Aggregate over a run's curve rows: metric m at the last recorded step ≤ k. */
+    public static Column atStep(String m, long k) {
+        Column ok = col("step").leq(k);
+        return functions.max_by(functions.when(ok, col(m)), functions.when(ok, col("step")));
+    }
+
+    private static Column finite(String m) {
+        return functions.when(functions.not(functions.isnan(col(m))), col(m));
+    }
+
+    /** (run_id, metric, kind, eps, value) rows: each curve metric's max and min, and its value at fits.at_steps. */
     static Dataset<Row> curveStats(Dataset<Row> curves, FitSpec spec) {
         List<org.apache.spark.sql.Column> aggs = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (String m : org.ratelab.probes.Metrics.NAMES) {
             if (!java.util.Arrays.asList(curves.columns()).contains(m)) continue;
-            Column finite = functions.when(functions.not(functions.isnan(col(m))), col(m));
-            aggs.add(functions.max(finite).as(m + "\u0001max\u0001"));
+            aggs.add(curveMax(m).as(m + "\u0001max\u0001"));
             names.add(m + "\u0001max\u0001");
-            aggs.add(functions.min(finite).as(m + "\u0001min\u0001"));
+            aggs.add(curveMin(m).as(m + "\u0001min\u0001"));
             names.add(m + "\u0001min\u0001");
             for (double k : spec.atSteps()) {
                 String n = m + "\u0001at_step\u0001" + (long) k;
-                aggs.add(functions.max_by(functions.when(col("step").leq((long) k), col(m)),
-                        functions.when(col("step").leq((long) k), col("step"))).as(n));
+                aggs.add(atStep(m, (long) k).as(n));
                 names.add(n);
             }
         }

@@ -129,19 +129,10 @@ class NtkTest {
             rms[w] = Math.sqrt(s / seeds);
         }
         // least-squares slope of log rms against log m
-        double mx = 0;
-        double my = 0;
-        for (int w = 0; w < widths.length; w++) {
-            mx += Math.log(widths[w]) / widths.length;
-            my += Math.log(rms[w]) / widths.length;
-        }
-        double sxy = 0;
-        double sxx = 0;
-        for (int w = 0; w < widths.length; w++) {
-            sxy += (Math.log(widths[w]) - mx) * (Math.log(rms[w]) - my);
-            sxx += Math.pow(Math.log(widths[w]) - mx, 2);
-        }
-        double slope = sxy / sxx;
+        org.apache.commons.math3.stat.regression.SimpleRegression fit =
+                new org.apache.commons.math3.stat.regression.SimpleRegression();
+        for (int w = 0; w < widths.length; w++) fit.addData(Math.log(widths[w]), Math.log(rms[w]));
+        double slope = fit.getSlope();
         assertEquals(-0.5, slope, 0.15, "rms errors " + java.util.Arrays.toString(rms));
     }
 

@@ -82,17 +82,10 @@ class NoisyQuadraticTest {
                 }
             }
         }
-        double sx = 0, sy = 0, sxx = 0, sxy = 0;
-        int m = centers.length;
-        for (int c = 0; c < m; c++) {
-            double lx = Math.log(centers[c]);
-            double ly = Math.log(sums[c] / counts[c]);
-            sx += lx;
-            sy += ly;
-            sxx += lx * lx;
-            sxy += lx * ly;
-        }
-        return (m * sxy - sx * sy) / (m * sxx - sx * sx);
+        org.apache.commons.math3.stat.regression.SimpleRegression fit =
+                new org.apache.commons.math3.stat.regression.SimpleRegression();
+        for (int c = 0; c < centers.length; c++) fit.addData(Math.log(centers[c]), Math.log(sums[c] / counts[c]));
+        return fit.getSlope();
     }
 
     @Test

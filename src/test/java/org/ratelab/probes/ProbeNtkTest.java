@@ -107,18 +107,10 @@ class ProbeNtkTest {
             }
             rms[w] = Math.sqrt(s / seeds);
         }
-        double mx = 0;
-        double my = 0;
-        for (int w = 0; w < widths.length; w++) {
-            mx += Math.log(widths[w]) / widths.length;
-            my += Math.log(rms[w]) / widths.length;
-        }
-        double sxy = 0;
-        double sxx = 0;
-        for (int w = 0; w < widths.length; w++) {
-            sxy += (Math.log(widths[w]) - mx) * (Math.log(rms[w]) - my);
-            sxx += Math.pow(Math.log(widths[w]) - mx, 2);
-        }
-        assertEquals(-0.5, sxy / sxx, 0.15, "rms deviations " + Arrays.toString(rms));
+        // least-squares slope of log rms against log m
+        org.apache.commons.math3.stat.regression.SimpleRegression fit =
+                new org.apache.commons.math3.stat.regression.SimpleRegression();
+        for (int w = 0; w < widths.length; w++) fit.addData(Math.log(widths[w]), Math.log(rms[w]));
+        assertEquals(-0.5, fit.getSlope(), 0.15, "rms deviations " + Arrays.toString(rms));
     }
 }
