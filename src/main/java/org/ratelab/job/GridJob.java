@@ -31,6 +31,7 @@ import org.ratelab.grid.Scheduler;
 import org.ratelab.laws.ScalingLaws;
 import org.ratelab.spec.SpecException;
 import org.ratelab.linalg.Blas;
+import org.ratelab.linalg.NativeBlas;
 import org.ratelab.table.OutputDir;
 import org.ratelab.table.Rows;
 import org.ratelab.table.Schemas;
@@ -50,6 +51,35 @@ public final class GridJob {
 
     /** Spark conf key: when "true", every task fails unless native BLAS is active on its executor. */
     public static final String REQUIRE_NATIVE_CONF = "spark.ratelab.requireNativeBlas";
+
+    /** The BLAS library the driver chose ({@link NativeBlas}), which every task selects before it trains. */
+    static String blasChoice(SparkSession spark) {
+        String v = NativeBlas.parse(spark.sparkContext().getConf().get(NativeBlas.SPARK_PROPERTY,
+                NativeBlas.current().requested()));
+        return v != null ? v : NativeBlas.BUNDLED;
+    }
+
+    /**
+     * The BLAS facts of every executor, by executor id: one Spark job of a few tiny tasks (twice as many as
+     * cores, so that every executor that is up takes some), each selecting the driver's choice first. In local
+     * mode the one executor is the driver ("driver").
+     */
+    public static Map<String, Blas.Facts> executorBlas(SparkSession spark) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String choice = blasChoice(spark);
+        int n = Math.max(2, 2 * spark.sparkContext().defaultParallelism());
+        List<Integer> slots = new ArrayList<>();
+        for (int i = 0; i < n; i++) slots.add(i);
+        jsc.setJobDescription("ratelab: executors' BLAS");
+        List<scala.Tuple2<String, Blas.Facts>> all = jsc.parallelize(slots, n).map(i -> {
+            NativeBlas.select(choice);
+            return new scala.Tuple2<>(org.apache.spark.SparkEnv.get().executorId(), Blas.facts());
+        }).collect();
+        jsc.setJobDescription(null);
+        Map<String, Blas.Facts> byExecutor = new TreeMap<>();
+        for (scala.Tuple2<String, Blas.Facts> t : all) byExecutor.put(t._1(), t._2());
+        return byExecutor;
+    }
 
     /**
      * What a finished job reports.
@@ -242,6 +272,7 @@ public final class GridJob {
             throws IOException {
         if (chunks.isEmpty()) return;
         boolean requireNative = spark.sparkContext().getConf().getBoolean(REQUIRE_NATIVE_CONF, false);
+        String blas = blasChoice(spark);
         String job = Long.toString(System.currentTimeMillis(), 36);
         ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
             Thread t = new Thread(r, "ratelab-batch");
@@ -256,7 +287,7 @@ public final class GridJob {
                 String description = "ratelab batch " + (k + 1) + "/" + chunks.size();
                 futures.add(pool.submit(() -> {
                     jsc.setJobDescription(description);
-                    trainBatch(spark, jsc, out, chunk, name, parts, requireNative, counters);
+                    trainBatch(spark, jsc, out, chunk, name, parts, blas, requireNative, counters);
                     return null;
                 }));
             }
@@ -284,13 +315,15 @@ public final class GridJob {
     }
 
     private static void trainBatch(SparkSession spark, JavaSparkContext jsc, OutputDir out, List<RunConfig> chunk,
-                                   String name, int parts, boolean requireNative, Progress.Counters counters)
+                                   String name, int parts, String blas, boolean requireNative,
+                                   Progress.Counters counters)
             throws IOException {
         List<List<RunConfig>> buckets = Scheduler.assign(chunk, parts);
         OutputDir.Staging staging = out.staging();
         try {
             JavaRDD<RunResult> results = jsc.parallelize(buckets, buckets.size())
                     .flatMap(bucket -> {
+                        NativeBlas.select(blas);
                         if (requireNative) Blas.requireNative();
                         List<RunResult> rs = new ArrayList<>(bucket.size());
                         for (RunConfig c : bucket) rs.add(counters.count(Trainer.train(c)));

@@ -25,6 +25,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Logs.init();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -99,6 +99,7 @@ final class ReproduceCommand implements Callable<Integer> {
         long t0 = System.currentTimeMillis();
         SparkSession spark = Sessions.start(master, confMap);
         try {
+            Map<String, org.ratelab.linalg.Blas.Facts> executors = GridJob.executorBlas(spark);
             root.create("{\"tool\": \"ratelab\", \"command\": \"reproduce\", \"profile\": \"" + profile + "\"}");
             List<Row> results = new ArrayList<>();
             List<String[]> experiments = new ArrayList<>();
@@ -108,9 +109,9 @@ final class ReproduceCommand implements Callable<Integer> {
                 o.printf("ratelab: [%d/%d] %s: %d runs%n", i, plans.size(), p.spec().name(), p.runs().size());
                 OutputDir target = OutputDir.of(dir + "/" + p.spec().name(), spark.sparkContext().hadoopConfiguration());
                 Instant started = Instant.now();
-                target.create(RunCommand.marker(p, spark, started, null));
+                target.create(RunCommand.marker(p, spark, started, null, executors));
                 GridJob.Summary s = GridJob.execute(spark, p, target, 0, System.err);
-                target.create(RunCommand.marker(p, spark, started, s.wallMs()));
+                target.create(RunCommand.marker(p, spark, started, s.wallMs(), executors));
                 ReportCommand.afterRun(spark, target, o, cmd.commandLine().getErr());
                 o.printf("ratelab:   %.1f s (%s); checks %d passed, %d failed%n", s.wallMs() / 1000.0,
                         RunCommand.counts(s.statusCounts()), s.checks() - s.checksFailed(), s.checksFailed());

@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.ratelab.grid.Plan;
 import org.ratelab.linalg.Blas;
+import org.ratelab.linalg.NativeBlas;
 import org.ratelab.table.OutputDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
         description = "Run an experiment grid on Spark and write the runs, curves, rates and laws tables.")
 final class RunCommand implements Callable<Integer> {
     @Mixin SpecOptions opts;
+    @Mixin BlasOption blasOption;
     @Spec CommandSpec cmd;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: out/<experiment>).")
@@ -70,6 +72,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("--resume and --overwrite conflict: --resume keeps the committed runs, "
                     + "--overwrite deletes them; pass one");
         }
+        confMap.put(NativeBlas.SPARK_PROPERTY, blasOption.select());
         Plan plan = opts.plan();
         String dir = out != null ? out : "out/" + plan.spec().name();
         OutputDir od = OutputDir.of(dir, new Configuration());
@@ -94,13 +97,17 @@ final class RunCommand implements Callable<Integer> {
                     plan.runs().size(), plan.runs().size() - committed);
         }
         SparkSession spark = Sessions.start(master, confMap);
+        OutputDir target = null;
         try {
-            OutputDir target = OutputDir.of(dir, spark.sparkContext().hadoopConfiguration());
+            Map<String, Blas.Facts> executors = GridJob.executorBlas(spark);
+            if (requireNative) requireNativeOn(executors);
+            target = OutputDir.of(dir, spark.sparkContext().hadoopConfiguration());
             Instant started = Instant.now();
-            target.create(marker(plan, spark, started, null));
+            target.create(marker(plan, spark, started, null, executors));
             GridJob.Summary s = GridJob.execute(spark, plan, target, System.err,
                     new GridJob.Options(partitions, resume, batchRuns));
-            target.create(marker(plan, spark, started, s.wallMs()));  // the report shows wall time and cores
+            // the report shows wall time and cores
+            target.create(marker(plan, spark, started, s.wallMs(), executors));
             o.printf("ratelab: done: %d runs in %.1f s (%s); %d trained in %d batches, %d resumed; makespan %.2f x "
                     + "ideal; tables in %s%n", s.runs(), s.wallMs() / 1000.0, counts(s.statusCounts()),
                     s.runs() - s.resumed(), s.batches(), s.resumed(), s.makespanRatio(), target.uri());
@@ -112,6 +119,19 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
+            if (target != null) Logs.keepIn(target);
+        }
+    }
+
+    /** {@code --require-native-blas}: every executor that answered runs JNIBLAS over OpenBLAS, or exit 2. */
+    static void requireNativeOn(Map<String, Blas.Facts> executors) {
+        for (Map.Entry<String, Blas.Facts> e : executors.entrySet()) {
+            Blas.Facts f = e.getValue();
+            if (!f.implementation().equals("JNIBLAS") || !f.library().contains("openblas")) {
+                throw new UsageException("--require-native-blas: executor " + e.getKey() + " on " + f.host() + " runs "
+                        + f.implementation() + " (library " + f.library() + "), not OpenBLAS through JNI; "
+                        + "nothing was trained");
+            }
         }
     }
 
@@ -124,7 +144,8 @@ final class RunCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    static String marker(Plan plan, SparkSession spark, Instant written, Long wallMs) throws IOException {
+    static String marker(Plan plan, SparkSession spark, Instant written, Long wallMs, Map<String, Blas.Facts> executors)
+            throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tool", "ratelab");
         m.put("version", Main.version());
@@ -136,6 +157,23 @@ final class RunCommand implements Callable<Integer> {
         m.put("spark", spark.version());
         m.put("java", System.getProperty("java.version"));
         m.put("blas", Blas.implementation());
+        Blas.Facts driver = Blas.facts();
+        m.put("blas_source", driver.source());
+        m.put("blas_library", driver.library());
+        m.put("openblas_config", driver.openblasConfig());
+        List<Map<String, Object>> ex = new ArrayList<>();
+        for (Map.Entry<String, Blas.Facts> x : executors.entrySet()) {
+            Blas.Facts f = x.getValue();
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("executor", x.getKey());
+            e.put("host", f.host());
+            e.put("blas", f.implementation());
+            e.put("blas_source", f.source());
+            e.put("blas_library", f.library());
+            e.put("openblas_config", f.openblasConfig());
+            ex.add(e);
+        }
+        m.put("executors_blas", ex);
         m.put("cores", spark.sparkContext().defaultParallelism());
         m.put("written", written.toString());
         if (wallMs != null) m.put("wall_ms", wallMs);

@@ -1,9 +1,9 @@
 package org.ratelab.job;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.spark.SparkConf;
@@ -11,7 +11,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Builds the SparkSession. Precedence, highest first: {@code --conf key=value} and {@code --master} on the
- * command line; what spark-submit set; {@code conf/spark-defaults.conf} under {@code ratelab.home}; and
+ * command line; what spark-submit set; {@code conf/spark-defaults.conf} as packed into ratelab's jar; and
  * {@code local[*]} when nothing set a master. {@code main()} never hard-codes a cluster: spark-submit or
  * the launcher owns the master. The UI is off unless asked for; in local mode it must then bind to
  * 127.0.0.1 (Spark binds it to {@code SPARK_LOCAL_IP}, which the launchers set).
@@ -38,27 +38,33 @@ public final class Sessions {
         return out;
     }
 
+    /** ratelab's Spark defaults, {@code conf/spark-defaults.conf} as packed into the jar. */
+    static final String DEFAULTS_RESOURCE = "/ratelab/spark-defaults.conf";
+
+    /**
+     * Starts the session. A master URL or a {@code --conf} value that Spark refuses, and a session that fails
+     * to start (an unreachable master, a resource Spark cannot have), are usage errors: one line, exit 2,
+     * Spark's own trace left to its log.
+     */
     public static SparkSession start(String master, Map<String, String> confs) {
         SparkConf conf = new SparkConf();
-        String home = System.getProperty("ratelab.home");
-        if (home != null) {
-            Path defaults = Path.of(home, "conf", "spark-defaults.conf");
-            if (Files.isRegularFile(defaults)) {
+        try (InputStream in = Sessions.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in != null) {
                 Properties p = new Properties();
-                try (Reader r = Files.newBufferedReader(defaults)) {
-                    p.load(r);
-                } catch (IOException e) {
-                    throw new UsageException("cannot read " + defaults + ": " + e.getMessage());
-                }
+                p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
                 for (String k : p.stringPropertyNames()) conf.setIfMissing(k, p.getProperty(k).trim());
             }
+        } catch (IOException e) {
+            throw new UsageException("cannot read ratelab's Spark defaults: " + e.getMessage());
         }
+        SparkConfs.validate(confs);
         conf.setIfMissing("spark.app.name", "ratelab");
         conf.setIfMissing("spark.ui.enabled", "false");
         conf.setIfMissing("spark.sql.session.timeZone", "UTC");
         for (Map.Entry<String, String> e : confs.entrySet()) conf.set(e.getKey(), e.getValue());
         if (master != null) conf.setMaster(master);
         conf.setIfMissing("spark.master", DEFAULT_MASTER);
+        SparkConfs.checkMaster(conf.get("spark.master"), master != null ? "--master" : "spark.master");
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
@@ -70,6 +76,11 @@ public final class Sessions {
                         + "; set SPARK_LOCAL_IP=127.0.0.1 (jobs/ratelab does)");
             }
         }
-        return SparkSession.builder().config(conf).getOrCreate();
+        try {
+            return SparkSession.builder().config(conf).getOrCreate();
+        } catch (RuntimeException | LinkageError e) {
+            throw new UsageException("Spark did not start with master " + conf.get("spark.master") + ": "
+                    + SparkConfs.oneLine(e) + Logs.seeLog());
+        }
     }
 }

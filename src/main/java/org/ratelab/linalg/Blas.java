@@ -32,12 +32,15 @@ public final class Blas {
         if (b == null) {
             synchronized (Blas.class) {
                 if (blas == null) {
+                    NativeBlas.Choice choice = NativeBlas.current();
                     blas = dev.ludovic.netlib.blas.BLAS.getInstance();
                     if (!isNative(blas) && !warned) {
                         warned = true;
-                        LOG.warning("ratelab: native BLAS did not load; falling back to "
-                                + blas.getClass().getSimpleName() + " (slow). Install OpenBLAS "
-                                + "(apt-get install libopenblas0-pthread) or see 'jobs/ratelab env'.");
+                        LOG.warning("ratelab: native BLAS did not load from " + choice.library() + " ("
+                                + choice.source() + "); falling back to " + blas.getClass().getSimpleName()
+                                + " (slow). " + (choice.source().equals(NativeBlas.SYSTEM)
+                                        ? "Install OpenBLAS or use --blas bundled. " : "")
+                                + "See 'jobs/ratelab env'.");
                     }
                 }
                 b = blas;
@@ -75,8 +78,8 @@ public final class Blas {
                 if (slash < 0) continue;
                 String path = line.substring(slash);
                 String file = path.substring(path.lastIndexOf('/') + 1);
-                if (file.contains("openblas") || file.startsWith("libblas") || file.contains("mkl")
-                        || file.contains("blis")) {
+                if (file.startsWith("libopenblas") || file.startsWith("libblas") || file.contains("mkl")
+                        || file.contains("blis")) {  // not JavaCPP's JNI wrapper, libjniopenblas_full.so
                     return path;
                 }
             }
@@ -94,14 +97,36 @@ public final class Blas {
     /** Fails with a clear message unless native BLAS backed by OpenBLAS is active. */
     public static void requireNative() {
         if (!isNative()) {
+            NativeBlas.Choice c = NativeBlas.current();
             throw new IllegalStateException("native BLAS required (--require-native-blas) but the active "
-                    + "implementation is " + implementation() + "; install OpenBLAS: apt-get install "
-                    + "libopenblas0-pthread");
+                    + "implementation is " + implementation() + " on " + host() + " (" + c.source() + ": "
+                    + (c.note() != null ? c.note() : c.library() + " did not load") + ")");
         }
         String lib = nativeLibrary();
         if (!lib.contains("openblas")) {
             throw new IllegalStateException("native BLAS required (--require-native-blas) but the library "
-                    + "behind JNIBLAS is " + lib + ", not OpenBLAS; install libopenblas0-pthread");
+                    + "behind JNIBLAS on " + host() + " is " + lib + ", not OpenBLAS; use --blas bundled");
+        }
+    }
+
+    /**
+     * This JVM's BLAS facts, as {@code _ratelab.json} and {@code jobs/ratelab env} report them: the
+     * implementation, the library file behind it and, for OpenBLAS loaded from the bundle, its own
+     * {@code openblas_get_config()} line (which starts with its version).
+     */
+    public record Facts(String host, String implementation, String source, String library, String openblasConfig)
+            implements java.io.Serializable {}
+
+    public static Facts facts() {
+        NativeBlas.Choice c = NativeBlas.current();
+        return new Facts(host(), implementation(), c.source(), nativeLibrary(), c.openblasConfig());
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
         }
     }
 

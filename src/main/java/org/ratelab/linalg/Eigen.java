@@ -10,7 +10,10 @@ import org.netlib.util.intW;
 public final class Eigen {
     private Eigen() {}
 
-    private static LAPACK lapack() { return LAPACK.getInstance(); }
+    private static LAPACK lapack() {
+        NativeBlas.current();  // the library behind JNILAPACK is chosen before LAPACK first loads
+        return LAPACK.getInstance();
+    }
 
     /** Eigenvalues (ascending) of the symmetric n × n matrix a (row- or column-major: it is symmetric). */
     public static double[] symmetricValues(int n, double[] a) {

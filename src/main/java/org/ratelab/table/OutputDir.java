@@ -187,6 +187,15 @@ public final class OutputDir {
         }
     }
 
+    /** Where a job's driver log is kept: {@code _logs/} beside the tables. */
+    public static final String LOGS = "_logs";
+
+    /** Copies a local log file into {@code _logs/NAME} (replacing one of the same name). */
+    public void keepLog(java.nio.file.Path local, String name) throws IOException {
+        fs.mkdirs(new Path(root, LOGS));
+        fs.copyFromLocalFile(false, true, new Path(local.toUri()), new Path(new Path(root, LOGS), name));
+    }
+
     /** A fresh staging directory for one job's tables. */
     public Staging staging() {
         return new Staging(new Path(new Path(root, STAGING), UUID.randomUUID().toString()));
