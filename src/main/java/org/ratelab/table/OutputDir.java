@@ -41,10 +41,22 @@ public final class OutputDir {
         this.root = root;
     }
 
-    /** Opens a path (no check, no write). */
+    /**
+     * Object stores whose rename is a copy and a delete: a batch or a table committed there could be seen
+     * half-written, so they are refused as output locations (README, "Running on a cluster").
+     */
+    static final java.util.Set<String> NON_ATOMIC_RENAME =
+            java.util.Set.of("s3", "s3a", "s3n", "gs", "wasb", "wasbs", "oss", "cos", "cosn", "obs");
+
+    /** Opens a path (no write); an object store whose rename is not atomic is refused. */
     public static OutputDir of(String dir, Configuration conf) {
         try {
             Path p = new Path(dir);
+            String scheme = p.toUri().getScheme();
+            if (scheme != null && NON_ATOMIC_RENAME.contains(scheme.toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException(scheme + ":// does not rename atomically, and ratelab commits "
+                        + "by rename; write to HDFS or a shared filesystem and copy the finished directory");
+            }
             FileSystem fs = p.getFileSystem(conf);
             return new OutputDir(fs, fs.makeQualified(p));
         } catch (IOException | IllegalArgumentException e) {
