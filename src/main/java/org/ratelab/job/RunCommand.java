@@ -70,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("--resume and --overwrite conflict: --resume keeps the committed runs, "
                     + "--overwrite deletes them; pass one");
         }
-        Plan plan = opts.plan();
+        Plan plan = opts.plan(org.ratelab.grid.Memory.executorHeap(confMap, master));
         String dir = out != null ? out : "out/" + plan.spec().name();
         OutputDir od = OutputDir.of(dir, new Configuration());
         String refusal = od.refusal(overwrite || resume);
