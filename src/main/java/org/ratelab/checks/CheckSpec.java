@@ -155,7 +155,7 @@ public record CheckSpec(String name, String description, String observe, Map<Str
                             throw t.error(null, "a fraction over a metric needs one of " + String.join(", ", COMPARISONS));
                         }
                         target.put("compare", cmp);
-                        target.put("threshold", t.dbl(cmp, Double.NaN));
+                        target.put("threshold", finite(t, cmp));
                         if (t.has("times")) target.put("times", t.str("times", null));
                     } else {
                         target.put("status", t.choice("status", null,
@@ -184,23 +184,30 @@ public record CheckSpec(String name, String description, String observe, Map<Str
         return m;
     }
 
+    /** A required finite number (a threshold or a prediction: NaN or an infinity would decide nothing). */
+    private static double finite(Node n, String key) {
+        double v = n.dbl(key, Double.NaN);
+        n.checkRange(key, v, -Double.MAX_VALUE, Double.MAX_VALUE, false);
+        return v;
+    }
+
     static Expect expect(Node e, String observe) {
         Expect x;
         if (e.has("min") || e.has("max")) {
-            double lo = e.dbl("min", Double.NEGATIVE_INFINITY);
-            double hi = e.dbl("max", Double.POSITIVE_INFINITY);
+            double lo = e.has("min") ? finite(e, "min") : Double.NEGATIVE_INFINITY;
+            double hi = e.has("max") ? finite(e, "max") : Double.POSITIVE_INFINITY;
             if (lo > hi) throw e.error("max", "must be >= min (" + lo + "), got " + hi);
             x = new Expect(lo, hi, "range",
                     Double.isInfinite(lo) ? hi : Double.isInfinite(hi) ? lo : (lo + hi) / 2);
         } else if (e.has("value")) {
-            double v = e.dbl("value", Double.NaN);
+            double v = finite(e, "value");
             double tol = e.nonNegative("tolerance", Double.NaN);
             x = new Expect(v - tol, v + tol, "value", v);
         } else if (e.has("at_most")) {
-            double v = e.dbl("at_most", Double.NaN);
+            double v = finite(e, "at_most");
             x = new Expect(Double.NEGATIVE_INFINITY, v, "at_most", v);
         } else if (e.has("at_least")) {
-            double v = e.dbl("at_least", Double.NaN);
+            double v = finite(e, "at_least");
             x = new Expect(v, Double.POSITIVE_INFINITY, "at_least", v);
         } else {
             throw e.error(null, "is required: {min, max}, {value, tolerance}, {at_most} or {at_least}");

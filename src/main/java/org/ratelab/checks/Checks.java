@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.ratelab.fits.Bootstrap;
 import org.ratelab.fits.FitSpec;
+import org.ratelab.fits.Rates;
 import org.ratelab.grid.Plan;
 import org.ratelab.laws.ScalingLaws;
 import org.ratelab.spec.SpecException;
@@ -50,7 +51,7 @@ public final class Checks {
 
     /** Rejects checks that name configuration keys or axes the runs do not have (at plan time). */
     @SuppressWarnings("unchecked")
-    public static void validate(List<CheckSpec> checks, Plan plan) {
+    public static void validate(List<CheckSpec> checks, Plan plan, FitSpec fit) {
         if (checks.isEmpty() || plan.runs().isEmpty()) return;
         Map<String, Object> config;
         try {
@@ -58,11 +59,11 @@ public final class Checks {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        for (int i = 0; i < checks.size(); i++) validate(checks.get(i), "checks[" + i + "]", config, plan);
+        for (int i = 0; i < checks.size(); i++) validate(checks.get(i), "checks[" + i + "]", config, plan, fit);
     }
 
     @SuppressWarnings("unchecked")
-    private static void validate(CheckSpec c, String p, Map<String, Object> config, Plan plan) {
+    private static void validate(CheckSpec c, String p, Map<String, Object> config, Plan plan, FitSpec fit) {
         for (String k : c.where().keySet()) {
             if (k.equals("status")) continue;
             Object cur = setting(config, k);
@@ -90,8 +91,92 @@ public final class Checks {
                         + "' is neither a numeric runs column nor a numeric setting of the runs' configuration");
             }
         }
-        if (c.left() != null) validate(c.left(), p + ".compare.left", config, plan);
-        if (c.right() != null) validate(c.right(), p + ".compare.right", config, plan);
+        String file = plan.spec().file();
+        if (c.observe().equals("law") && !lawMetrics(fit).contains(metric)) {
+            throw new SpecException(file, p + ".law.metric", "'" + metric + "' is not a law metric; law metrics: "
+                    + String.join(", ", ScalingLaws.RUN_METRICS) + ", a rate " + rateNames(fit) + ", X.max or X.min "
+                    + "of a curves metric X" + (fit.atSteps().length == 0 ? "" : ", X.at_step@k for k in fits.at_steps"));
+        }
+        if (c.observe().equals("rate")) {
+            String kind = (String) c.target().get("kind");
+            String problem = rateProblem(metric, kind, (Double) c.target().get("eps"), fit);
+            if (problem != null) throw new SpecException(file, p + ".rate", problem);
+        }
+        if (perRun && metric != null && !metric.matches("\\w+")) {
+            java.util.regex.Matcher m = RATE_METRIC.matcher(metric);
+            boolean curve = metric.matches("\\w+\\.(max|min|first|final|at_step@\\d+)");
+            if (!curve && m.matches()) {
+                String kind = m.group(2).equals("linear_gap") ? "linear" : m.group(2);
+                Double eps = m.group(3) == null ? null : Double.parseDouble(m.group(3));
+                String problem = rateProblem(m.group(1), kind, eps, fit);
+                if (problem != null) throw new SpecException(file, p + "." + c.observe() + ".metric", problem);
+            }
+        }
+        if (c.left() != null) validate(c.left(), p + ".compare.left", config, plan, fit);
+        if (c.right() != null) validate(c.right(), p + ".compare.right", config, plan, fit);
+    }
+
+    private static final java.util.regex.Pattern RATE_METRIC =
+            java.util.regex.Pattern.compile("(\\w+)\\.(\\w+)(?:@(.+))?");
+
+    /** Why the rates table has no rate {@code metric}/{@code kind} at {@code eps} (null: any), or null when it has. */
+    static String rateProblem(String metric, String kind, Double eps, FitSpec fit) {
+        List<String> kinds = Rates.KINDS.get(metric);
+        if (kinds == null) {
+            return "'" + metric + "' has no rates; rates: " + rateNames(fit);
+        }
+        if (!kinds.contains(kind)) {
+            return "the rates of '" + metric + "' are " + String.join(", ", kinds) + ", not '" + kind + "'";
+        }
+        if (eps != null && !Rates.EPS_KINDS.contains(kind)) {
+            return "eps applies to " + String.join(" and ", Rates.EPS_KINDS) + ", not to '" + kind + "'";
+        }
+        if (eps != null && !hasEps(fit, eps)) {
+            return "eps " + eps + " is not one of fits.eps (" + epsList(fit) + "), so no run has that rate";
+        }
+        return null;
+    }
+
+    private static boolean hasEps(FitSpec fit, double eps) {
+        for (double e : fit.eps()) if (Math.abs(e - eps) <= 1e-12 * eps) return true;
+        return false;
+    }
+
+    private static String epsList(FitSpec fit) {
+        List<String> out = new ArrayList<>();
+        for (double e : fit.eps()) out.add(String.valueOf(e));
+        return String.join(", ", out);
+    }
+
+    /** loss.linear, grad_norm_sq.power, ... as they name rates (value and fraction metrics, law metrics). */
+    private static String rateNames(FitSpec fit) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : new java.util.TreeMap<>(Rates.KINDS).entrySet()) {
+            for (String k : e.getValue()) out.add(e.getKey() + "." + k + (Rates.EPS_KINDS.contains(k) ? "@eps" : ""));
+        }
+        out.add("loss.linear_gap");
+        return "(" + String.join(", ", out) + "; eps one of fits.eps: " + epsList(fit) + ")";
+    }
+
+    /** Every metric name the laws table can hold for this fits section ({@link ScalingLaws}). */
+    static java.util.Set<String> lawMetrics(FitSpec fit) {
+        java.util.Set<String> out = new java.util.HashSet<>(ScalingLaws.RUN_METRICS);
+        for (Map.Entry<String, List<String>> e : Rates.KINDS.entrySet()) {
+            for (String k : e.getValue()) {
+                if (Rates.EPS_KINDS.contains(k)) {
+                    for (double eps : fit.eps()) out.add(ScalingLaws.rateMetric(e.getKey(), k, eps));
+                } else {
+                    out.add(ScalingLaws.rateMetric(e.getKey(), k, null));
+                }
+                if (k.equals("linear")) out.add(e.getKey() + ".linear_gap");
+            }
+        }
+        for (String m : org.ratelab.probes.Metrics.NAMES) {
+            out.add(m + ".max");
+            out.add(m + ".min");
+            for (double k : fit.atSteps()) out.add(m + ".at_step@" + (long) k);
+        }
+        return out;
     }
 
     private static final List<String> RUN_COLUMNS =

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
@@ -33,6 +34,17 @@ import org.ratelab.table.Schemas;
  * </ul>
  */
 public final class Rates {
+    /**
+     * The rates this table holds, metric → kinds (what {@code compute} emits; {@code noise_floor} only for
+     * stochastic runs). Checks are validated against it before anything runs.
+     */
+    public static final Map<String, List<String>> KINDS = Map.of(
+            "loss", List.of("linear", "power", "steps_to_eps", "oracle_calls_to_eps", "noise_floor"),
+            "grad_norm_sq", List.of("power"),
+            "test_loss", List.of("power"));
+    /** The kinds with one row per {@code fits.eps} threshold. */
+    public static final List<String> EPS_KINDS = List.of("steps_to_eps", "oracle_calls_to_eps");
+
     private Rates() {}
 
     public static Dataset<Row> compute(Dataset<Row> curves, Dataset<Row> runs, FitSpec spec) {

@@ -80,15 +80,24 @@ public final class Planner {
         return out;
     }
 
+    /** Expands and validates every run, held against this JVM's executor heap ({@link Memory#executorHeap}). */
     public static Plan plan(ExperimentSpec spec) {
+        return plan(spec, Memory.executorHeap(null, null));
+    }
+
+    /**
+     * Expands and validates every run; a run whose memory estimate ({@link Memory}) does not fit an
+     * executor of {@code executorHeapBytes} is an error naming the key path and the run.
+     */
+    public static Plan plan(ExperimentSpec spec, long executorHeapBytes) {
         try {
-            return expand(spec);
+            return expand(spec, executorHeapBytes);
         } catch (SpecException e) {
             throw e.inFile(spec.file());
         }
     }
 
-    private static Plan expand(ExperimentSpec spec) {
+    private static Plan expand(ExperimentSpec spec, long heap) {
         List<RunConfig> runs = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
         List<String> axisNames = new ArrayList<>();
@@ -116,7 +125,8 @@ public final class Planner {
                         set.add(a);
                     }
                 }
-                runs.add(bindRun(spec, runs.size(), tree, set, severalOptimizers ? e.ownKeys() : List.of(), ids));
+                runs.add(bindRun(spec, runs.size(), tree, set, severalOptimizers ? e.ownKeys() : List.of(), ids,
+                        heap));
                 int d = dims.size() - 1;
                 while (d >= 0 && ++at[d] == dims.get(d).get(0).values().size()) {
                     at[d] = 0;
@@ -129,12 +139,13 @@ public final class Planner {
     }
 
     private static RunConfig bindRun(ExperimentSpec spec, int index, Map<String, Object> tree, List<Axis> set,
-                                     List<String> entryKeys, Map<String, Integer> ids) {
+                                     List<String> entryKeys, Map<String, Integer> ids, long heap) {
         RunBinder.Bound b;
         try {
             String written = resolveDataPath(spec, tree);
             b = RunBinder.bind(spec.name(), tree);
             if (written != null) b = withWrittenPath(b, written);
+            Memory.check(b, heap);
         } catch (SpecException ex) {
             StringBuilder vals = new StringBuilder();
             for (Axis a : set) {

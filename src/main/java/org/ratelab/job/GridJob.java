@@ -118,7 +118,7 @@ public final class GridJob {
             try {
                 FitSpec fit = FitSpec.parse(plan.spec().sections().get("fits"));
                 List<CheckSpec> checks = CheckSpec.parseAll(plan.spec().sections().get("checks"));
-                Checks.validate(checks, plan);
+                Checks.validate(checks, plan, fit);
                 return new Analysis(fit, checks);
             } catch (SpecException e) {
                 throw e.inFile(plan.spec().file());

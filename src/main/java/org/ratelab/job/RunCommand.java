@@ -72,8 +72,11 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("--resume and --overwrite conflict: --resume keeps the committed runs, "
                     + "--overwrite deletes them; pass one");
         }
+        // Spark's own verdict on the settings comes first: planning reads spark.executor.memory
+        SparkConfs.validate(confMap);
+        if (master != null) SparkConfs.checkMaster(master, "--master");
         confMap.put(NativeBlas.SPARK_PROPERTY, blasOption.select());
-        Plan plan = opts.plan();
+        Plan plan = opts.plan(org.ratelab.grid.Memory.executorHeap(confMap, master));
         String dir = out != null ? out : "out/" + plan.spec().name();
         OutputDir od = OutputDir.of(dir, new Configuration());
         String refusal = od.refusal(overwrite || resume);

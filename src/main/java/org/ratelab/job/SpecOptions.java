@@ -24,8 +24,16 @@ final class SpecOptions {
     @Option(names = "--force", description = "Run a grid larger than the size limit.")
     boolean force;
 
-    /** Loads, checks the size limit, expands and validates every run. */
+    /** Loads, checks the size limit, expands and validates every run against this JVM's executor heap. */
     Plan plan() {
+        return plan(org.ratelab.grid.Memory.executorHeap(null, null));
+    }
+
+    /**
+     * Loads, checks the size limit, expands and validates every run; each run's memory estimate is held
+     * against {@code executorHeapBytes}.
+     */
+    Plan plan(long executorHeapBytes) {
         if (maxRuns != null && maxRuns < 1) throw new UsageException("--max-runs must be >= 1, got " + maxRuns);
         ExperimentSpec s = SpecLoader.load(spec, profile);
         long count = Planner.count(s);
@@ -37,7 +45,7 @@ final class SpecOptions {
         if (count > Integer.MAX_VALUE - 8) {
             throw new UsageException(spec + ": the grid has " + count + " runs, more than one job can plan");
         }
-        Plan plan = Planner.plan(s);
+        Plan plan = Planner.plan(s, executorHeapBytes);
         GridJob.Analysis.of(plan);  // fits and checks sections: validated before anything starts
         return plan;
     }

@@ -45,4 +45,12 @@ public record DeepLinearSpec(int depth, int width, String parameterization, Stri
     public double flopsPerSample(int d) {
         return 6.0 * ((double) d * width + (double) (depth - 2) * width * width + width);
     }
+
+    @Override
+    public double parameters(double d) { return Mlp.parameters(depth, width, d, false); }
+
+    @Override
+    public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
+        return Mlp.buffers(depth, width, n, nTest, d, hvp);
+    }
 }

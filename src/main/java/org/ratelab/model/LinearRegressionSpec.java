@@ -26,4 +26,20 @@ public record LinearRegressionSpec(String init, double l1) implements ModelSpec 
     @Override public Model instantiate(Dataset data) { return new LinearRegression(this, data); }
 
     @Override public double flopsPerSample(int d) { return 4.0 * d; }
+
+    @Override public double parameters(double d) { return d; }
+
+    /**
+     * The gathered batch (n x d), the residuals, and the closed forms computed once: the minimum-norm
+     * solution's n x d copy and its SVD (about three more n x d), and the k x k Gram of the spectrum
+     * (k = min(n, d)) with its eigendecomposition.
+     */
+    @Override
+    public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
+        double k = Math.min(n, d);
+        return List.of(new Buffer("data.d", "the batch copy data.n x data.d = " + (long) n + " x " + (long) d, n * d),
+                new Buffer("data.d", "the minimum-norm solution (rows and SVD of data.n x data.d)", n * d, 4),
+                new Buffer("data.d", "the input Gram min(data.n, data.d)^2", k * k, 3),
+                new Buffer("data.n", "residuals max(n, test_n)", Math.max(n, nTest)));
+    }
 }

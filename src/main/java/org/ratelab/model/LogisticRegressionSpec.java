@@ -1,5 +1,6 @@
 package org.ratelab.model;
 
+import java.util.List;
 import org.ratelab.data.DataSpec;
 import org.ratelab.data.Dataset;
 import org.ratelab.spec.Node;
@@ -27,4 +28,16 @@ public record LogisticRegressionSpec(double reg, double l1, String init) impleme
     @Override public Model instantiate(Dataset data) { return new LogisticRegression(this, data); }
 
     @Override public double flopsPerSample(int d) { return 4.0 * d + 20; }
+
+    @Override public double parameters(double d) { return d; }
+
+    /** The gathered batch (n x d), the margins, the input Gram min(n, d)^2 and Newton's d x d (d <= 2000). */
+    @Override
+    public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
+        double k = Math.min(n, d);
+        return List.of(new Buffer("data.d", "the batch copy data.n x data.d = " + (long) n + " x " + (long) d, n * d),
+                new Buffer("data.d", "the input Gram min(data.n, data.d)^2", k * k, 3),
+                new Buffer("data.d", "Newton's Hessian data.d x data.d", reg > 0 && d <= 2000 ? d * d : 0, 2),
+                new Buffer("data.n", "margins max(n, test_n)", Math.max(n, nTest)));
+    }
 }

@@ -78,6 +78,37 @@ final class Mlp implements Model {
     private final double[] g2acc;
     private final double[] gb1acc;
 
+    /** dim of a depth-L network of hidden width m on d inputs: Σ_l fan_in·fan_out (+ fan_out with biases). */
+    static double parameters(int depth, int width, double d, boolean bias) {
+        double p = d * width + (double) (depth - 2) * width * width + width;
+        return bias ? p + (double) (depth - 1) * width + 1 : p;
+    }
+
+    /**
+     * The arrays of the constructor, as the planner's memory estimate sees them (rows = max(n, test_n), one
+     * activation buffer width x rows per hidden layer, two of max(width, d) x rows, the n x d batch), and the
+     * R-pass buffers of {@link #allocateRPass()} when the run takes Hessian-vector products.
+     */
+    static List<ModelSpec.Buffer> buffers(int depth, int width, double n, double nTest, double d, boolean hvp) {
+        double rows = Math.max(n, nTest);
+        double maxW = Math.max(width, d);
+        String act = "activations model.width x max(data.n, data.test_n) = " + width + " x " + (long) rows;
+        String wide = "buffers max(model.width, data.d) x max(data.n, data.test_n) = " + (long) maxW + " x "
+                + (long) rows;
+        String key = width >= d ? "model.width" : "data.d";
+        List<ModelSpec.Buffer> out = new ArrayList<>();
+        out.add(new ModelSpec.Buffer("model.width", act, (double) width * rows));
+        if (depth > 2) out.add(new ModelSpec.Buffer("model.width", act, (double) width * rows, depth - 2));
+        out.add(new ModelSpec.Buffer(key, wide, maxW * rows, 2));
+        out.add(new ModelSpec.Buffer("data.d", "the batch copy data.n x data.d = " + (long) n + " x " + (long) d, n * d));
+        if (hvp) {
+            out.add(new ModelSpec.Buffer("model.width", "Hessian-vector products: " + act, (double) width * rows,
+                    2 * (depth - 1)));
+            out.add(new ModelSpec.Buffer(key, "Hessian-vector products: " + wide, maxW * rows, 4));
+        }
+        return out;
+    }
+
     Mlp(Dataset data, int depth, int width, String activation, String parameterization, double outputScale,
         boolean bias, double sigmaW, double sigmaB, String init, double initScale, boolean[] trainable,
         boolean twoLayerNames, String loss) {

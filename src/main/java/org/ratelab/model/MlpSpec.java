@@ -67,4 +67,12 @@ public record MlpSpec(int depth, int width, String activation, String parameteri
     public double flopsPerSample(int d) {
         return 6.0 * ((double) d * width + (double) (depth - 2) * width * width + width);
     }
+
+    @Override
+    public double parameters(double d) { return Mlp.parameters(depth, width, d, bias); }
+
+    @Override
+    public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
+        return Mlp.buffers(depth, width, n, nTest, d, hvp);
+    }
 }

@@ -1,6 +1,7 @@
 package org.ratelab.model;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 import org.ratelab.data.DataSpec;
 import org.ratelab.data.Dataset;
@@ -22,6 +23,28 @@ public interface ModelSpec extends Serializable {
 
     /** Estimated floating-point operations of one per-sample gradient at input dimension d (cost model). */
     double flopsPerSample(int d);
+
+    /**
+     * Arrays a run of this model allocates, for the planner's memory estimate: {@code count} arrays of
+     * {@code doubles} elements each (the Java array limit applies to one), what they are (the product that sizes
+     * them, for the error line) and the spec key that grows them.
+     */
+    record Buffer(String key, String what, double doubles, int count) implements Serializable {
+        public Buffer(String key, String what, double doubles) { this(key, what, doubles, 1); }
+
+        /** Total doubles of the arrays. */
+        public double total() { return doubles * count; }
+    }
+
+    /** The number of parameters (dim) on inputs of dimension d; a double, so that no product overflows. */
+    double parameters(double d);
+
+    /**
+     * The arrays the model holds during a run on n training and nTest test samples of dimension d (the
+     * parameter vector aside), as the planner's memory estimate sees them; {@code hvp}: the run asks for
+     * Hessian-vector products (the hessian probe), which need buffers of their own.
+     */
+    List<Buffer> buffers(double n, double nTest, double d, boolean hvp);
 
     /**
      * Why this model cannot train on that data, or null when it can. Checked at validation

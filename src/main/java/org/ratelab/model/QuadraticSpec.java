@@ -49,4 +49,12 @@ public record QuadraticSpec(int dim, double kappa, double smoothness, String spe
     }
 
     @Override public double flopsPerSample(int d) { return 4.0 * dim; }
+
+    @Override public double parameters(double d) { return dim; }
+
+    /** The spectrum (dim) and the placeholder data's buffers are the only arrays besides θ. */
+    @Override
+    public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
+        return List.of(new Buffer("model.dim", "the spectrum (dim)", dim));
+    }
 }

@@ -1,5 +1,6 @@
 package org.ratelab.model;
 
+import java.util.List;
 import org.ratelab.data.DataSpec;
 import org.ratelab.data.Dataset;
 import org.ratelab.spec.Node;
@@ -44,4 +45,12 @@ public record SaddleSpec(int dim, double negativeCurvature, double kappa, double
     }
 
     @Override public double flopsPerSample(int d) { return 4.0 * dim; }
+
+    @Override public double parameters(double d) { return dim; }
+
+    /** The spectrum (dim) and the placeholder data's buffers are the only arrays besides θ. */
+    @Override
+    public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
+        return List.of(new Buffer("model.dim", "the spectrum (dim)", dim));
+    }
 }

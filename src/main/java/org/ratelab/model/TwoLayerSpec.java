@@ -66,6 +66,14 @@ public record TwoLayerSpec(int width, String activation, String parameterization
     /** Forward X·Wᵀ and backward Gᵀ·X products (2·d·m each), activations and output layer. */
     @Override public double flopsPerSample(int d) { return 4.0 * d * width + 12.0 * width; }
 
+    @Override
+    public double parameters(double d) { return Mlp.parameters(2, width, d, bias); }
+
+    @Override
+    public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
+        return Mlp.buffers(2, width, n, nTest, d, hvp);
+    }
+
     /** The exponent p of the output scaling α/m^p. */
     double outputExponent() {
         return switch (parameterization) {

@@ -103,6 +103,9 @@ public final class Node {
     }
 
     private double toDouble(String key, Object v) {
+        if (v instanceof java.math.BigInteger b && Double.isInfinite(b.doubleValue())) {
+            throw error(key, "must be a finite number, got " + digits(b));
+        }
         if (v instanceof Number n) return n.doubleValue();
         if (v instanceof String s) {
             // YAML 1.1 reads 1e-4 (no dot) as a string; accept plain numeric strings as numbers.
@@ -115,24 +118,36 @@ public final class Node {
         throw error(key, "expected a number, got " + describe(v));
     }
 
+    /**
+     * An integer in [lo, hi]. A value beyond the range (however many digits it has) is refused with the
+     * number as written, never wrapped into range.
+     */
     public long lng(String key, long dflt, long lo, long hi) {
         Object v = raw(key);
-        long r;
+        java.math.BigInteger r;
         if (v == null) {
-            r = dflt;
-            if (r == Long.MIN_VALUE) throw error(key, "is required");
-        } else if (v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger) {
-            r = ((Number) v).longValue();
+            if (dflt == Long.MIN_VALUE) throw error(key, "is required");
+            r = java.math.BigInteger.valueOf(dflt);
+        } else if (v instanceof Integer || v instanceof Long) {
+            r = java.math.BigInteger.valueOf(((Number) v).longValue());
+        } else if (v instanceof java.math.BigInteger b) {
+            r = b;
         } else if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9e15) {
-            r = d.longValue();
+            r = java.math.BigInteger.valueOf(d.longValue());
         } else if (v instanceof String s && s.trim().matches("[+-]?\\d+")) {
-            r = Long.parseLong(s.trim());
+            r = new java.math.BigInteger(s.trim());
         } else {
             throw error(key, "expected an integer, got " + describe(v));
         }
-        if (r < lo) throw error(key, "must be >= " + lo + ", got " + r);
-        if (r > hi) throw error(key, "must be <= " + hi + ", got " + r);
-        return r;
+        if (r.compareTo(java.math.BigInteger.valueOf(lo)) < 0) throw error(key, "must be >= " + lo + ", got " + digits(r));
+        if (r.compareTo(java.math.BigInteger.valueOf(hi)) > 0) throw error(key, "must be <= " + hi + ", got " + digits(r));
+        return r.longValueExact();
+    }
+
+    /** An integer as written, shortened when it has more than 40 digits. */
+    static String digits(java.math.BigInteger b) {
+        String s = b.toString();
+        return s.length() <= 40 ? s : s.substring(0, 20) + "... (" + s.length() + " characters)";
     }
 
     public int integer(String key, int dflt, int lo, int hi) {

@@ -1,9 +1,7 @@
 package org.ratelab.spec;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.StringReader;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,19 +40,22 @@ public final class SpecLoader {
             return parse(f, readYaml(file), profile);
         } catch (SpecException e) {
             throw e.inFile(f);
+        } catch (StackOverflowError e) {
+            // YamlLimits bounds nesting and refuses recursive aliases; this is the last line of defence
+            throw new SpecException(f, null, "the spec is nested too deeply to read");
         }
     }
 
     static Map<String, Object> readYaml(Path file) {
         String f = file.toString();
-        LoaderOptions opts = new LoaderOptions();
-        opts.setAllowDuplicateKeys(false);
-        opts.setMaxAliasesForCollections(50);
-        opts.setCodePointLimit(16 * 1024 * 1024);
-        Yaml yaml = new Yaml(new SafeConstructor(opts));
+        LoaderOptions opts = YamlLimits.loaderOptions();
         Object doc;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            doc = yaml.load(r);
+        try {
+            String text = YamlLimits.read(file);
+            org.yaml.snakeyaml.nodes.Node composed = new Yaml(opts).compose(new StringReader(text));
+            if (composed == null) throw new SpecException(f, null, "the spec is empty");
+            YamlLimits.check(composed);
+            doc = new Builder(opts).build(composed);
         } catch (NoSuchFileException e) {
             throw new SpecException(f, null, "no such file");
         } catch (MarkedYAMLException e) {
@@ -74,8 +75,43 @@ public final class SpecLoader {
             if (!(k instanceof String)) throw new SpecException(f, String.valueOf(k), "keys must be strings");
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> root = (Map<String, Object>) Node.deepCopy(doc);
+        Map<String, Object> root = (Map<String, Object>) stringKeys(doc, "");
         return root;
+    }
+
+    /** Builds the Java objects of a composed (and checked) document with the safe constructor. */
+    private static final class Builder extends SafeConstructor {
+        Builder(LoaderOptions opts) {
+            super(opts);
+            setAllowDuplicateKeys(opts.isAllowDuplicateKeys());  // what new Yaml(constructor) would set
+        }
+
+        Object build(org.yaml.snakeyaml.nodes.Node node) { return constructDocument(node); }
+    }
+
+    /**
+     * A deep, mutable copy with every key as text ({@link Node#deepCopy}), refusing two keys of one mapping
+     * that become the same text (such as {@code 1} and {@code '1'}): one of them would be dropped silently.
+     */
+    private static Object stringKeys(Object v, String path) {
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String k = String.valueOf(e.getKey());
+                String p = path.isEmpty() ? k : path + "." + k;
+                if (out.containsKey(k)) {
+                    throw new SpecException(null, p, "duplicate key (two keys of this mapping read as '" + k + "')");
+                }
+                out.put(k, stringKeys(e.getValue(), p));
+            }
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (int i = 0; i < l.size(); i++) out.add(stringKeys(l.get(i), path + "[" + i + "]"));
+            return out;
+        }
+        return v;
     }
 
     @SuppressWarnings("unchecked")

@@ -8,12 +8,28 @@ import org.ratelab.spec.Node;
  * Step 0 and the last step are always recorded.
  */
 public record RecordSpec(int every, int logPoints) implements Serializable {
+    /** Log-spaced points when the section gives neither key. */
+    static final int DEFAULT_LOG_POINTS = 60;
+
+    /**
+     * One of the two keys chooses the schedule and must be &ge; 1; a 0 stands only beside the other key (as in
+     * the canonical form, {@code {every: 0, log_points: 60}}) and is never replaced by the default.
+     */
     static RecordSpec parse(Node n) {
+        boolean hasEvery = n.has("every");
+        boolean hasLog = n.has("log_points");
         int every = n.integer("every", 0, 0, Integer.MAX_VALUE);
         int log = n.integer("log_points", 0, 0, 1_000_000);
         if (every > 0 && log > 0) throw n.error("every", "give either every or log_points, not both");
         n.done();
-        if (every == 0 && log == 0) log = 60;
+        if (every == 0 && log == 0) {
+            if (hasEvery) {
+                throw n.error("every", "must be >= 1, got 0 (0 only stands beside log_points >= 1; omit record "
+                        + "for " + DEFAULT_LOG_POINTS + " log-spaced points)");
+            }
+            if (hasLog) throw n.error("log_points", "must be >= 1, got 0 (or give every >= 1)");
+            log = DEFAULT_LOG_POINTS;
+        }
         return new RecordSpec(every, log);
     }
 

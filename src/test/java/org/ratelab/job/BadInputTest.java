@@ -213,6 +213,11 @@ class BadInputTest {
      * marker, {@code runs/part-0.parquet}, and one committed batch whose run is not in the spec's plan.
      */
     Fixture fixture() throws IOException {
+        return fixture(dir);
+    }
+
+    /** The same fixture under any directory (shared with {@link BadSpecInputTest}). */
+    static Fixture fixture(Path dir) throws IOException {
         Path out = dir.resolve("existing");
         Files.createDirectories(out.resolve("runs"));
         Files.writeString(out.resolve(OutputDir.MARKER), "{\"tool\": \"ratelab\"}\n");

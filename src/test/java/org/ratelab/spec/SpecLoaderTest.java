@@ -107,6 +107,61 @@ class SpecLoaderTest {
         assertTrue(e.getMessage().contains("invalid YAML"), e.getMessage());
     }
 
+    /** A merge that drops nothing is applied as YAML 1.1 says: the same runs as the keys written out. */
+    @Test
+    void aMergeThatDropsNothingGivesTheSameRunsAsTheKeysWrittenOut() {
+        // the anchor sits in an unused profile (a spec has no free keys); the model merges it
+        String merged = TestSpecs.SMALL
+                .replace("experiment: small\n", "experiment: small\n"
+                        + "profiles: {p: {description: &net {activation: tanh, parameterization: ntk}}}\n")
+                .replace("model: {kind: two_layer, activation: tanh, parameterization: ntk, width: 16}",
+                        "model: {<<: *net, kind: two_layer, width: 16}");
+        List<String> want = Planner.plan(load(TestSpecs.SMALL)).runs().stream().map(r -> r.runId()).toList();
+        List<String> got = Planner.plan(load(merged)).runs().stream().map(r -> r.runId()).toList();
+        assertEquals(8, want.size());
+        assertEquals(want, got);
+    }
+
+    /** Aliases within the limits still expand (a shared list used twice). */
+    @Test
+    void aliasesWithinTheLimitsExpand() {
+        String text = TestSpecs.SMALL.replace("model.width: [16, 64]", "model.width: &w [16, 64]")
+                .replace("  seed: [1, 2]\n", "  seed: [1, 2]\n  data.teacher_width: *w\n");
+        assertEquals(16, Planner.count(load(text)));
+    }
+
+    /** The canonical record section (config_json) parses back; a 0 alone is refused, never replaced. */
+    @Test
+    void recordZeroStandsOnlyBesideTheOtherKey() {
+        var canon = Planner.plan(load(TestSpecs.SMALL.replace("record: {every: 10}", "record: {log_points: 60}")))
+                .runs().get(0).train().record();
+        assertEquals(new org.ratelab.train.RecordSpec(0, 60), canon);
+        var again = Planner.plan(load(TestSpecs.SMALL.replace("record: {every: 10}", "record: {every: 0, log_points: 60}")))
+                .runs().get(0).train().record();
+        assertEquals(canon, again);
+        var every = Planner.plan(load(TestSpecs.SMALL.replace("record: {every: 10}", "record: {every: 10, log_points: 0}")))
+                .runs().get(0).train().record();
+        assertEquals(new org.ratelab.train.RecordSpec(10, 0), every);
+        var dflt = Planner.plan(load(TestSpecs.SMALL.replace(", record: {every: 10}", ""))).runs().get(0).train().record();
+        assertEquals(new org.ratelab.train.RecordSpec(0, 60), dflt);
+        SpecException e = assertThrows(SpecException.class,
+                () -> Planner.plan(load(TestSpecs.SMALL.replace("record: {every: 10}", "record: {every: 0}"))));
+        assertTrue(e.getMessage().contains("train.record.every: must be >= 1, got 0"), e.getMessage());
+    }
+
+    /** Integers are compared exactly: the largest long is accepted, one more is refused as written. */
+    @Test
+    void integersAreComparedExactly() {
+        Node n = new Node("x", java.util.Map.of("a", new java.math.BigInteger("9223372036854775807"),
+                "b", new java.math.BigInteger("9223372036854775808"), "c", "-12", "d", 3.0));
+        assertEquals(Long.MAX_VALUE, n.lng("a", 0, 0, Long.MAX_VALUE));
+        SpecException e = assertThrows(SpecException.class, () -> n.lng("b", 0, 0, Long.MAX_VALUE));
+        assertEquals("x.b: must be <= 9223372036854775807, got 9223372036854775808", e.getMessage());
+        assertEquals(-12, n.lng("c", 0, -100, 100));
+        assertEquals(3, n.integer("d", 0, 0, 10));
+        assertEquals(7, n.integer("absent", 7, 0, 10));
+    }
+
     /** A sed-like "s/old/new/" with a Java regex. */
     static String applySed(String text, String sed) {
         String[] parts = sed.split("(?<!\\\\)/", -1);

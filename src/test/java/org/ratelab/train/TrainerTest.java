@@ -115,6 +115,8 @@ class TrainerTest {
     record Broken() implements ModelSpec {
         @Override public String kind() { return "broken"; }
         @Override public double flopsPerSample(int d) { return 1; }
+        @Override public double parameters(double d) { return 1; }
+        @Override public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) { return List.of(); }
 
         @Override
         public Model instantiate(Dataset data) {
