@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,23 +197,13 @@ class DistributionIT {
         }
     }
 
+    /** {@code jobs/NAME ARGS} with the packaged application jar; output to {@code log}, or discarded. */
     static Process launcher(Map<String, String> extraEnv, Path log, String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("bash", Path.of("jobs", name).toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.remove("SPARK_HOME");
-        env.put("RATELAB_CLASSPATH", System.getProperty("java.class.path"));
-        env.put("RATELAB_JAR", APP_JAR.toString());
-        env.put("SPARK_LOCAL_IP", "127.0.0.1");
-        env.put("RATELAB_JAVA_OPTS", "-Xmx2g");
-        env.putAll(new HashMap<>(extraEnv));
-        if (log != null) {
-            pb.redirectOutput(log.toFile());
-        } else {
-            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        }
-        return pb.start();
+        Map<String, String> env = new HashMap<>(Map.of("RATELAB_JAR", APP_JAR.toString(), "RATELAB_JAVA_OPTS", "-Xmx2g"));
+        env.putAll(extraEnv);
+        Process p = LocalClusterTest.jobsScript(env, log, name, args);
+        if (log == null) p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        return p;
     }
 
     static int waitFor(Process p, int seconds) throws InterruptedException {

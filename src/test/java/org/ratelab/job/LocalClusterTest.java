@@ -166,18 +166,29 @@ class LocalClusterTest {
 
     /** Runs {@code jobs/NAME} with the test classpath (nothing is built) and the cluster's settings. */
     static Process script(Map<String, String> extraEnv, Path log, String name, String... args) throws IOException {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("RATELAB_CLUSTER_DIR", state.toString());
+        env.put("RATELAB_MASTER_PORT", Integer.toString(port));
+        env.putAll(extraEnv);
+        return jobsScript(env, log, name, args);
+    }
+
+    /**
+     * Runs {@code jobs/NAME ARGS} as a user's shell would, with the test classpath (so nothing is built),
+     * loopback, one OpenBLAS thread, no inherited SPARK_HOME, and {@code env} on top; its output goes to
+     * {@code log} (a file, not a pipe that could fill up), or to the returned process's stream when null.
+     */
+    static Process jobsScript(Map<String, String> env, Path log, String name, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("bash", Path.of("jobs", name).toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.remove("SPARK_HOME");
-        env.put("RATELAB_CLASSPATH", System.getProperty("java.class.path"));
-        env.put("RATELAB_CLUSTER_DIR", state.toString());
-        env.put("RATELAB_MASTER_PORT", Integer.toString(port));
-        env.put("SPARK_LOCAL_IP", "127.0.0.1");
-        env.put("OPENBLAS_NUM_THREADS", "1");
-        env.putAll(extraEnv);
-        if (log != null) pb.redirectOutput(log.toFile());  // a file, not a pipe that could fill up
+        Map<String, String> e = pb.environment();
+        e.remove("SPARK_HOME");
+        e.put("RATELAB_CLASSPATH", System.getProperty("java.class.path"));
+        e.put("SPARK_LOCAL_IP", "127.0.0.1");
+        e.put("OPENBLAS_NUM_THREADS", "1");
+        e.putAll(env);
+        if (log != null) pb.redirectOutput(log.toFile());
         return pb.start();
     }
 
