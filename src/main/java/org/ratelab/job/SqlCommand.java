@@ -89,7 +89,7 @@ final class SqlCommand implements Callable<Integer> {
         FileSystem fs = od.root().getFileSystem(spark.sparkContext().hadoopConfiguration());
         for (String t : Schemas.TABLES) {
             if (fs.exists(new Path(od.table(t)))) {
-                spark.read().parquet(od.table(t)).createOrReplaceTempView(t);
+                Schemas.read(spark, t, od.table(t)).createOrReplaceTempView(t);
                 views.add(t);
             }
         }
