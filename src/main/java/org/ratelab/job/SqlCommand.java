@@ -3,13 +3,17 @@ package org.ratelab.job;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkSqlParser;
 import org.ratelab.table.OutputDir;
 import org.ratelab.table.Schemas;
 import picocli.CommandLine.Command;
@@ -19,9 +23,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ratelab sql --out DIR "SELECT …"}: SQL over the tables, each registered as a view of its name. */
+/**
+ * {@code ratelab sql --out DIR "SELECT …"}: read-only SQL over the tables, each registered as a view of its
+ * name. Anything but a read of those views (DDL, DML, commands, SQL on files) is refused by {@link ReadOnlySql}
+ * before it runs.
+ */
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = "Run a SQL query over the tables of an output directory (views: runs, curves, rates, laws, summaries, checks, curves_runs).")
+        description = "Run a read-only SQL query (SELECT, WITH, VALUES, TABLE, EXPLAIN, DESCRIBE, SHOW) over the tables "
+                + "of an output directory (views: runs, curves, rates, laws, summaries, bounds, checks, curves_runs).")
 final class SqlCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
 
@@ -42,6 +51,15 @@ final class SqlCommand implements Callable<Integer> {
             + "csv without it prints to the terminal).")
     String to;
 
+    /** Every view a query may name: the tables, and {@code curves_runs}. */
+    static final List<String> VIEWS = views();
+
+    private static List<String> views() {
+        List<String> v = new ArrayList<>(Schemas.TABLES);
+        v.add("curves_runs");
+        return List.copyOf(v);
+    }
+
     @Override
     public Integer call() throws Exception {
         OutputDir od = where.open();
@@ -50,10 +68,30 @@ final class SqlCommand implements Callable<Integer> {
             throw new UsageException("--format must be table, csv or parquet, got " + format);
         }
         if (format.equals("parquet") && to == null) throw new UsageException("--format parquet needs --to PATH");
-        if (to != null && new java.io.File(to).exists()) throw new UsageException("--to " + to + " already exists");
-        SparkSession spark = Sessions.start(where.master, java.util.Map.of());
+        if (to != null) {
+            OutFlag.check("--to", to, new org.apache.hadoop.conf.Configuration());
+            if (new java.io.File(to).exists()) throw new UsageException("--to " + to + " already exists");
+        }
+        // refused before Spark starts: Spark's parser with the default settings ...
+        ReadOnlySql.check(new SparkSqlParser(), query, Set.copyOf(VIEWS));
+        java.nio.file.Path warehouse = Files.createTempDirectory("ratelab-sql-warehouse-");
         try {
-            registerViews(spark, od);
+            return answer(od, warehouse);
+        } finally {
+            deleteTree(warehouse);
+        }
+    }
+
+    private int answer(OutputDir od, java.nio.file.Path warehouse) throws Exception {
+        SparkSession spark = Sessions.start(where.master, Map.of(
+                // no spark-warehouse/ (nor metastore_db/) in the working directory: the catalog is in memory and
+                // its warehouse a temporary directory, deleted at the end
+                "spark.sql.warehouse.dir", warehouse.toUri().toString(),
+                "spark.sql.catalogImplementation", "in-memory"));
+        try {
+            List<String> views = registerViews(spark, od);
+            // ... and again with the session's parser, which is the one spark.sql uses
+            ReadOnlySql.check(spark.sessionState().sqlParser(), query, Set.copyOf(views));
             Dataset<Row> df;
             try {
                 df = spark.sql(query);
@@ -62,7 +100,7 @@ final class SqlCommand implements Callable<Integer> {
                         && !e.getClass().getSimpleName().contains("ParseException")) {
                     throw e;
                 }
-                throw new UsageException("query: " + e.getMessage().split("\n")[0]);
+                throw new UsageException("query: " + ReadOnlySql.firstLine(e));
             }
             PrintWriter o = cmd.commandLine().getOut();
             if (format.equals("parquet")) {
@@ -77,6 +115,12 @@ final class SqlCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path root) throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> s = Files.walk(root)) {
+            for (java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 
