@@ -89,19 +89,7 @@ final class SqlCommand implements Callable<Integer> {
                 "spark.sql.warehouse.dir", warehouse.toUri().toString(),
                 "spark.sql.catalogImplementation", "in-memory"));
         try {
-            List<String> views = registerViews(spark, od);
-            // ... and again with the session's parser, which is the one spark.sql uses
-            ReadOnlySql.check(spark.sessionState().sqlParser(), query, Set.copyOf(views));
-            Dataset<Row> df;
-            try {
-                df = spark.sql(query);
-            } catch (Exception e) {  // Scala throws the checked AnalysisException undeclared
-                if (!(e instanceof org.apache.spark.sql.AnalysisException)
-                        && !e.getClass().getSimpleName().contains("ParseException")) {
-                    throw e;
-                }
-                throw new UsageException("query: " + ReadOnlySql.firstLine(e));
-            }
+            Dataset<Row> df = query(spark, od, query);
             PrintWriter o = cmd.commandLine().getOut();
             if (format.equals("parquet")) {
                 df.write().parquet(to);
@@ -115,6 +103,25 @@ final class SqlCommand implements Callable<Integer> {
             return 0;
         } finally {
             spark.stop();
+        }
+    }
+
+    /**
+     * The answer to a read-only query over the tables of {@code od}, registered as views in {@code spark}:
+     * refused by {@link ReadOnlySql} with the session's parser (the one {@code spark.sql} uses) unless it only
+     * reads them.
+     */
+    static Dataset<Row> query(SparkSession spark, OutputDir od, String query) throws Exception {
+        List<String> views = registerViews(spark, od);
+        ReadOnlySql.check(spark.sessionState().sqlParser(), query, Set.copyOf(views));
+        try {
+            return spark.sql(query);
+        } catch (Exception e) {  // Scala throws the checked AnalysisException undeclared
+            if (!(e instanceof org.apache.spark.sql.AnalysisException)
+                    && !e.getClass().getSimpleName().contains("ParseException")) {
+                throw e;
+            }
+            throw new UsageException("query: " + ReadOnlySql.firstLine(e));
         }
     }
 

@@ -192,7 +192,15 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("catalogue")
     void exitsTwoWithOneLineAndLeavesOutputByteIdentical(Case c) throws Exception {
-        Fixture f = fixture();
+        assertRefused(c, fixture());
+    }
+
+    /**
+     * Runs a case through the CLI against {@code f}: exit 2, exactly one line on stderr containing the
+     * expected text, and the output directory byte-identical. Returns the result (the other catalogue
+     * classes of this package share this check).
+     */
+    static CliTest.Result assertRefused(Case c, Fixture f) throws Exception {
         String[] args = c.args().apply(f);
         Map<String, String> before = hashTree(f.out());
         CliTest.Result r = CliTest.cli(args);
@@ -200,6 +208,7 @@ class BadInputTest {
         assertEquals(1, r.errLines().length, c.name() + ": exactly one line, got: " + r.err());
         assertTrue(r.err().contains(c.expected()), c.name() + ": expected '" + c.expected() + "' in: " + r.err());
         assertEquals(before, hashTree(f.out()), c.name() + ": the output directory changed");
+        return r;
     }
 
     /** Catalogue size: the issue asks for at least 30 cases. */
@@ -213,6 +222,11 @@ class BadInputTest {
      * marker, {@code runs/part-0.parquet}, and one committed batch whose run is not in the spec's plan.
      */
     Fixture fixture() throws IOException {
+        return fixture(dir);
+    }
+
+    /** The fixture of {@link #fixture()} under {@code dir}. */
+    static Fixture fixture(Path dir) throws IOException {
         Path out = dir.resolve("existing");
         Files.createDirectories(out.resolve("runs"));
         Files.writeString(out.resolve(OutputDir.MARKER), "{\"tool\": \"ratelab\"}\n");
