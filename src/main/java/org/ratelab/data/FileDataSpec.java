@@ -79,7 +79,8 @@ public record FileDataSpec(String path, String format, boolean header, String la
         for (int c = 0; c < t.cols() && c < 50; c++) {
             out.add(Tables.plain(t.names().get(c)) ? t.names().get(c) : "#" + (c + 1));
         }
-        return String.join(", ", out) + (t.cols() > 50 ? ", ... (" + t.cols() + " columns)" : "");
+        if (t.cols() > 50) out.add("... (" + t.cols() + " columns)");
+        return out.toString();
     }
 
     private Tables.Table table() {

@@ -94,7 +94,7 @@ class BadDataInputTest {
                 BadInputTest.write(f.dir().resolve("sub").resolve("keep.txt"), "x");
                 return onFile(f, "sub/..");
             }),
-            BadInputTest.c("label not a column lists plain names only", "no column 'target' in", f -> {
+            BadInputTest.c("label not a column lists plain names only", "lab.csv (columns: [x1, #2, y])", f -> {
                 BadInputTest.write(f.dir().resolve("lab.csv"), "x1,p@ss w0rd,y\n1,2,3\n4,5,6\n");
                 return f.run(f.spec(TEACHER, "{kind: file, path: lab.csv, label: target}"));
             }));
