@@ -47,6 +47,7 @@ public record FileDataSpec(String path, String format, boolean header, String la
 
     void validate(Node n) {
         Path p = Path.of(path);
+        if (Files.isDirectory(p)) throw n.error("path", p.toAbsolutePath() + " is a directory, not a data file");
         if (!Files.isRegularFile(p)) {
             throw n.error("path", "no such file: " + p.toAbsolutePath());
         }
@@ -63,13 +64,23 @@ public record FileDataSpec(String path, String format, boolean header, String la
             throw n.error("path", e.getMessage());
         }
         if (t.column(label) < 0) {
-            throw n.error("label", "no column '" + label + "' in " + path + " (columns: " + t.names() + ")");
+            throw n.error("label", "no column '" + label + "' in " + path + " (columns: " + columns(t) + ")");
         }
         if (t.cols() < 2) throw n.error("path", path + " has " + t.cols() + " column(s); need features and a label");
         int rows = rowsKept();
         if (rows - testCount(rows) < 1) {
             throw n.error("classes", "leaves " + rows + " row(s), too few for a training split");
         }
+    }
+
+    /** The header names that are safe to quote (see {@link Tables#plain}), by position otherwise. */
+    private static String columns(Tables.Table t) {
+        List<String> out = new ArrayList<>();
+        for (int c = 0; c < t.cols() && c < 50; c++) {
+            out.add(Tables.plain(t.names().get(c)) ? t.names().get(c) : "#" + (c + 1));
+        }
+        if (t.cols() > 50) out.add("... (" + t.cols() + " columns)");
+        return out.toString();
     }
 
     private Tables.Table table() {

@@ -51,8 +51,21 @@ final class Tables {
         return "csv";
     }
 
+    /**
+     * The table of a file, read once per JVM while the file stays as it was: the cache key holds the file's
+     * size and modification time, so a file rewritten since is read again, and one that is gone is an error
+     * (a run whose data vanished after planning fails with the reason instead of training on a stale copy).
+     */
     static Table load(Path path, String format, boolean header) {
-        String key = path.toAbsolutePath() + "|" + format + "|" + header;
+        java.nio.file.attribute.BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read data file " + path + ": "
+                    + e.getClass().getSimpleName(), e);
+        }
+        String key = path.toAbsolutePath() + "|" + format + "|" + header + "|" + attrs.size() + "|"
+                + attrs.lastModifiedTime().toMillis();
         return CACHE.computeIfAbsent(key, k -> format.equals("parquet") ? parquet(path) : csv(path, header));
     }
 
@@ -77,17 +90,21 @@ final class Tables {
                     names = new ArrayList<>();
                     for (int c = 0; c < cells.length; c++) names.add(String.valueOf(c));
                 }
+                String where = path + ": line " + lineNo + " (row " + (rows.size() + 1) + ")";
                 if (cells.length != names.size()) {
-                    throw new IllegalArgumentException(path + ":" + lineNo + ": " + cells.length + " cells, expected "
-                            + names.size());
+                    throw new IllegalArgumentException(where + ": " + cells.length + " cells, expected " + names.size());
                 }
                 double[] v = new double[cells.length];
                 for (int c = 0; c < cells.length; c++) {
+                    String cell = cells[c].trim();
                     try {
-                        v[c] = Double.parseDouble(cells[c].trim());
+                        v[c] = Double.parseDouble(cell);
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(path + ":" + lineNo + ": column " + names.get(c)
-                                + " is not numeric: '" + cells[c] + "'");
+                        throw new IllegalArgumentException(where + ", " + column(names, c) + ": not a number");
+                    }
+                    if (!Double.isFinite(v[c])) {
+                        throw new IllegalArgumentException(where + ", " + column(names, c) + ": " + nonFinite(v[c],
+                                !cell.toLowerCase(java.util.Locale.ROOT).contains("inf")));
                     }
                 }
                 rows.add(v);
@@ -95,7 +112,9 @@ final class Tables {
             if (names == null || rows.isEmpty()) throw new IllegalArgumentException(path + ": no data rows");
             return pack(names, rows);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path, e);
+            // the JDK's messages here ("Not in GZIP format", "Unexpected end of ZLIB input stream") never
+            // quote the file
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -106,17 +125,24 @@ final class Tables {
         try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(),
                 new org.apache.hadoop.fs.Path(path.toAbsolutePath().toUri())).withConf(conf).build()) {
             Group g;
-            while ((g = r.read()) != null) {
+            while (true) {
+                try {
+                    g = r.read();
+                } catch (IOException | RuntimeException e) {
+                    throw unreadableParquet(path, e);
+                }
+                if (g == null) break;
                 var type = g.getType();
                 if (names.isEmpty()) {
                     for (Type f : type.getFields()) names.add(f.getName());
                 }
+                String where = path + ": row " + (rows.size() + 1);
                 double[] v = new double[names.size()];
                 for (int c = 0; c < v.length; c++) {
                     Type f = type.getType(c);
                     if (!f.isPrimitive() || g.getFieldRepetitionCount(c) != 1) {
-                        throw new IllegalArgumentException(path + ": column " + f.getName()
-                                + " must be a required or present numeric scalar");
+                        throw new IllegalArgumentException(where + ", " + column(names, c)
+                                + ": must be a required or present numeric scalar");
                     }
                     PrimitiveType.PrimitiveTypeName t = f.asPrimitiveType().getPrimitiveTypeName();
                     v[c] = switch (t) {
@@ -125,17 +151,56 @@ final class Tables {
                         case INT32 -> g.getInteger(c, 0);
                         case INT64 -> g.getLong(c, 0);
                         case BOOLEAN -> g.getBoolean(c, 0) ? 1.0 : 0.0;
-                        default -> throw new IllegalArgumentException(path + ": column " + f.getName()
+                        default -> throw new IllegalArgumentException(path + ": " + column(names, c)
                                 + " has non-numeric type " + t);
                     };
+                    if (!Double.isFinite(v[c])) {
+                        throw new IllegalArgumentException(where + ", " + column(names, c) + ": "
+                                + nonFinite(v[c], false));
+                    }
                 }
                 rows.add(v);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path, e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException) throw (IllegalArgumentException) e;
+            throw unreadableParquet(path, e);
         }
         if (rows.isEmpty()) throw new IllegalArgumentException(path + ": no data rows");
         return pack(names, rows);
+    }
+
+    /**
+     * A Parquet file the reader refuses. Parquet's own messages can quote bytes of the file ("expected
+     * magic number at tail, but found [...]"), so only the kind of failure is named.
+     */
+    private static IllegalArgumentException unreadableParquet(Path path, Exception e) {
+        return new IllegalArgumentException(path + ": not a readable Parquet file (" + e.getClass().getSimpleName()
+                + ")");
+    }
+
+    /**
+     * Why a cell that is not a finite number is refused: a data set with NaN or ±Inf would train to NaN
+     * (or be standardized into one), so it is a data error, not a run result. {@code overflow}: the cell was
+     * written as a finite decimal too large for a double (1e999).
+     */
+    static String nonFinite(double v, boolean overflow) {
+        if (Double.isNaN(v)) return "NaN is not a finite number";
+        if (overflow) return "the number overflows a double (|x| > 1.8e308) to " + (v > 0 ? "+" : "-") + "Inf";
+        return (v > 0 ? "+" : "-") + "Inf is not a finite number";
+    }
+
+    /**
+     * A column for an error message: its 1-based position, with its header name when the name is short
+     * and plain (letters, digits, {@code _ . -}). Any other name is the file's content and is not quoted.
+     */
+    static String column(List<String> names, int c) {
+        String n = c < names.size() ? names.get(c) : "";
+        return "column " + (c + 1) + (plain(n) ? " ('" + n + "')" : "");
+    }
+
+    /** True for a header name safe to quote in one line: 1-40 letters, digits, {@code _ . -}. */
+    static boolean plain(String name) {
+        return name.matches("[A-Za-z0-9_.\\-]{1,40}");
     }
 
     private static Table pack(List<String> names, List<double[]> rows) {

@@ -141,12 +141,14 @@ public final class Planner {
     private static RunConfig bindRun(ExperimentSpec spec, int index, Map<String, Object> tree, List<Axis> set,
                                      List<String> entryKeys, Map<String, Integer> ids, long heap) {
         RunBinder.Bound b;
+        String written = null;
         try {
-            String written = resolveDataPath(spec, tree);
+            written = resolveDataPath(spec, tree);
             b = RunBinder.bind(spec.name(), tree);
             if (written != null) b = withWrittenPath(b, written);
             Memory.check(b, heap);
-        } catch (SpecException ex) {
+        } catch (SpecException raw) {
+            SpecException ex = asWritten(raw, tree, written);
             StringBuilder vals = new StringBuilder();
             for (Axis a : set) {
                 if (vals.length() > 0) vals.append(", ");
@@ -233,6 +235,19 @@ public final class Planner {
         copy.put("path", dir.resolve(p).normalize().toString());
         tree.put("data", copy);
         return path;
+    }
+
+    /**
+     * The error with the resolved data path put back as the spec wrote it: an error line quotes the user's
+     * path (and never the data file's contents, which the data readers leave out).
+     */
+    @SuppressWarnings("unchecked")
+    static SpecException asWritten(SpecException ex, Map<String, Object> tree, String written) {
+        if (written == null || !(tree.get("data") instanceof Map<?, ?> data)
+                || !(data.get("path") instanceof String resolved) || !ex.reason().contains(resolved)) {
+            return ex;
+        }
+        return new SpecException(ex.file(), ex.path(), ex.reason().replace(resolved, written));
     }
 
     /** The bound run with {@code data.path} in its canonical form as the spec wrote it. */

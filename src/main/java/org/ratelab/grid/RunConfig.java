@@ -22,10 +22,21 @@ import org.ratelab.train.TrainSpec;
  * @param configJson canonical JSON of the resolved configuration (sorted keys, defaults filled in)
  * @param cost       estimated cost in floating-point operations (for scheduling and progress)
  * @param probes     the diagnostics measured along the run (the {@code probes:} section)
+ * @param n          training samples of the data set, as planned (read on the driver: a run whose data
+ *                   cannot be read on its executor still has its row, with status failed)
+ * @param d          input dimension of the data set, as planned
  */
 public record RunConfig(String runId, String experiment, int index, long seed, DataSpec data, ModelSpec model,
                         OptimizerSpec optimizer, TrainSpec train, Map<String, String> axes, String groupKey,
-                        String configJson, double cost, ProbeSpec probes) implements Serializable {
+                        String configJson, double cost, ProbeSpec probes, int n, int d) implements Serializable {
+    /** A run whose data set sizes are read from its data spec now. */
+    public RunConfig(String runId, String experiment, int index, long seed, DataSpec data, ModelSpec model,
+                     OptimizerSpec optimizer, TrainSpec train, Map<String, String> axes, String groupKey,
+                     String configJson, double cost, ProbeSpec probes) {
+        this(runId, experiment, index, seed, data, model, optimizer, train, axes, groupKey, configJson, cost,
+                probes, data.n(), data.d());
+    }
+
     /** A run with the default probes. */
     public RunConfig(String runId, String experiment, int index, long seed, DataSpec data, ModelSpec model,
                      OptimizerSpec optimizer, TrainSpec train, Map<String, String> axes, String groupKey,

@@ -43,6 +43,7 @@ import org.ratelab.table.Rows;
 import org.ratelab.table.Schemas;
 import org.ratelab.train.RunResult;
 import org.ratelab.train.Trainer;
+import org.ratelab.table.OutputDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -126,7 +127,11 @@ final class BenchCommand implements Callable<Integer> {
                 throw new UsageException("--sections: unknown section " + s + " (steps, grid, curves, makespan)");
             }
         }
-        Path dir = Path.of(out);
+        OutputDir checked = OutFlag.check("--out", out, new org.apache.hadoop.conf.Configuration());
+        if (!"file".equals(checked.root().toUri().getScheme())) {
+            throw new UsageException("--out " + out + ": bench writes to a local directory only");
+        }
+        Path dir = Path.of(checked.root().toUri());
         if (Files.exists(dir.resolve("bench"))) throw new UsageException(dir.resolve("bench") + " exists; remove it first");
         o.printf("ratelab bench: blas %s (%s), vector kernels %s, cores %d, load %.1f%s%n", Blas.implementation(),
                 Blas.nativeLibrary(), Kernels.VECTOR, Runtime.getRuntime().availableProcessors(), load(),

@@ -15,7 +15,7 @@ final class ExistingOutput {
 
     /** The output directory; a usage error unless ratelab wrote it. */
     OutputDir open() throws IOException {
-        OutputDir od = OutputDir.of(out, new Configuration());
+        OutputDir od = OutFlag.check("--out", out, new Configuration());
         if (!od.isRatelabDir()) throw new UsageException("--out " + out + " is not a ratelab output directory");
         return od;
     }

@@ -203,7 +203,7 @@ public final class GridJob {
                     .write().mode(SaveMode.ErrorIfExists).partitionBy("experiment", "optimizer")
                     .parquet(staging.table("curves"));
             Dataset<Row> runsT = spark.read().schema(Schemas.RUNS).parquet(staging.table("runs"));
-            Dataset<Row> curvesT = spark.read().parquet(staging.table("curves"));
+            Dataset<Row> curvesT = Schemas.read(spark, "curves", staging.table("curves"));
             Rates.compute(curvesT, runsT, analysis.fit()).write().mode(SaveMode.ErrorIfExists)
                     .parquet(staging.table("rates"));
             Dataset<Row> ratesT = spark.read().schema(Schemas.RATES).parquet(staging.table("rates"));

@@ -79,6 +79,7 @@ final class ReproduceCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter o = cmd.commandLine().getOut();
         Map<String, String> confMap = Sessions.parseConfs(confs);
+        if (out != null) OutFlag.check("--out", out, new Configuration());
         List<Path> files = specs.isEmpty() ? library() : specs;
         if (files.isEmpty()) throw new UsageException("no specs found in conf/experiments");
         List<Plan> plans = new ArrayList<>();
@@ -89,7 +90,7 @@ final class ReproduceCommand implements Callable<Integer> {
             plans.add(so.plan());
         }
         String dir = out != null ? out : "out/reproduce-" + profile;
-        OutputDir root = OutputDir.of(dir, new Configuration());
+        OutputDir root = OutFlag.check("--out", dir, new Configuration());
         String refusal = root.refusal(overwrite);
         if (refusal != null) throw new UsageException(refusal);
         for (Plan p : plans) {

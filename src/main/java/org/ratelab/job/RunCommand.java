@@ -43,8 +43,8 @@ final class RunCommand implements Callable<Integer> {
     List<String> confs = new ArrayList<>();
 
     @Option(names = "--partitions", paramLabel = "N",
-            description = "Spark partitions for the runs (default: 2 x default parallelism).")
-    int partitions;
+            description = "Spark partitions for the runs, 1 to 100000 (default: 2 x default parallelism).")
+    Integer partitions;
 
     @Option(names = "--overwrite", description = "Replace the tables of an existing ratelab output directory.")
     boolean overwrite;
@@ -54,8 +54,9 @@ final class RunCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(names = "--batch-runs", paramLabel = "N",
-            description = "Runs per committed batch (default: about 50 batches, each at least 2 x partitions runs).")
-    int batchRuns;
+            description = "Runs per committed batch, 1 to 10000000 (default: about 50 batches, each at least 2 x "
+                    + "partitions runs).")
+    Integer batchRuns;
 
     @Option(names = "--require-native-blas",
             description = "Fail unless native BLAS (OpenBLAS through JNI) is active on the driver and every executor.")
@@ -65,8 +66,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter o = cmd.commandLine().getOut();
         Map<String, String> confMap = Sessions.parseConfs(confs);
-        if (partitions < 0) throw new UsageException("--partitions must be >= 0, got " + partitions);
-        if (batchRuns < 0) throw new UsageException("--batch-runs must be >= 0, got " + batchRuns);
+        int parts = OutFlag.range("--partitions", partitions, 1, OutFlag.MAX_PARTITIONS);
+        int perBatch = OutFlag.range("--batch-runs", batchRuns, 1, OutFlag.MAX_BATCH_RUNS);
+        if (out != null) OutFlag.check("--out", out, new Configuration());
         if (master != null && master.isBlank()) throw new UsageException("--master must not be empty");
         if (resume && overwrite) {
             throw new UsageException("--resume and --overwrite conflict: --resume keeps the committed runs, "
@@ -78,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
         confMap.put(NativeBlas.SPARK_PROPERTY, blasOption.select());
         Plan plan = opts.plan(org.ratelab.grid.Memory.executorHeap(confMap, master));
         String dir = out != null ? out : "out/" + plan.spec().name();
-        OutputDir od = OutputDir.of(dir, new Configuration());
+        OutputDir od = OutFlag.check("--out", dir, new Configuration());
         String refusal = od.refusal(overwrite || resume);
         if (refusal != null) throw new UsageException(refusal);
         long committed = resume ? GridJob.committedForResume(plan, od).size() : 0;
@@ -108,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
             Instant started = Instant.now();
             target.create(marker(plan, spark, started, null, executors));
             GridJob.Summary s = GridJob.execute(spark, plan, target, System.err,
-                    new GridJob.Options(partitions, resume, batchRuns));
+                    new GridJob.Options(parts, resume, perBatch));
             // the report shows wall time and cores
             target.create(marker(plan, spark, started, s.wallMs(), executors));
             o.printf("ratelab: done: %d runs in %.1f s (%s); %d trained in %d batches, %d resumed; makespan %.2f x "

@@ -3,13 +3,17 @@ package org.ratelab.job;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkSqlParser;
 import org.ratelab.table.OutputDir;
 import org.ratelab.table.Schemas;
 import picocli.CommandLine.Command;
@@ -19,9 +23,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ratelab sql --out DIR "SELECT …"}: SQL over the tables, each registered as a view of its name. */
+/**
+ * {@code ratelab sql --out DIR "SELECT …"}: read-only SQL over the tables, each registered as a view of its
+ * name. Anything but a read of those views (DDL, DML, commands, SQL on files) is refused by {@link ReadOnlySql}
+ * before it runs.
+ */
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = "Run a SQL query over the tables of an output directory (views: runs, curves, rates, laws, summaries, checks, curves_runs).")
+        description = "Run a read-only SQL query (SELECT, WITH, VALUES, TABLE, EXPLAIN, DESCRIBE, SHOW) over the tables "
+                + "of an output directory (views: runs, curves, rates, laws, summaries, bounds, checks, curves_runs).")
 final class SqlCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
 
@@ -42,6 +51,15 @@ final class SqlCommand implements Callable<Integer> {
             + "csv without it prints to the terminal).")
     String to;
 
+    /** Every view a query may name: the tables, and {@code curves_runs}. */
+    static final List<String> VIEWS = views();
+
+    private static List<String> views() {
+        List<String> v = new ArrayList<>(Schemas.TABLES);
+        v.add("curves_runs");
+        return List.copyOf(v);
+    }
+
     @Override
     public Integer call() throws Exception {
         OutputDir od = where.open();
@@ -50,20 +68,28 @@ final class SqlCommand implements Callable<Integer> {
             throw new UsageException("--format must be table, csv or parquet, got " + format);
         }
         if (format.equals("parquet") && to == null) throw new UsageException("--format parquet needs --to PATH");
-        if (to != null && new java.io.File(to).exists()) throw new UsageException("--to " + to + " already exists");
-        SparkSession spark = Sessions.start(where.master, java.util.Map.of());
+        if (to != null) {
+            OutFlag.check("--to", to, new org.apache.hadoop.conf.Configuration());
+            if (new java.io.File(to).exists()) throw new UsageException("--to " + to + " already exists");
+        }
+        // refused before Spark starts: Spark's parser with the default settings ...
+        ReadOnlySql.check(new SparkSqlParser(), query, Set.copyOf(VIEWS));
+        java.nio.file.Path warehouse = Files.createTempDirectory("ratelab-sql-warehouse-");
         try {
-            registerViews(spark, od);
-            Dataset<Row> df;
-            try {
-                df = spark.sql(query);
-            } catch (Exception e) {  // Scala throws the checked AnalysisException undeclared
-                if (!(e instanceof org.apache.spark.sql.AnalysisException)
-                        && !e.getClass().getSimpleName().contains("ParseException")) {
-                    throw e;
-                }
-                throw new UsageException("query: " + e.getMessage().split("\n")[0]);
-            }
+            return answer(od, warehouse);
+        } finally {
+            deleteTree(warehouse);
+        }
+    }
+
+    private int answer(OutputDir od, java.nio.file.Path warehouse) throws Exception {
+        SparkSession spark = Sessions.start(where.master, Map.of(
+                // no spark-warehouse/ (nor metastore_db/) in the working directory: the catalog is in memory and
+                // its warehouse a temporary directory, deleted at the end
+                "spark.sql.warehouse.dir", warehouse.toUri().toString(),
+                "spark.sql.catalogImplementation", "in-memory"));
+        try {
+            Dataset<Row> df = query(spark, od, query);
             PrintWriter o = cmd.commandLine().getOut();
             if (format.equals("parquet")) {
                 df.write().parquet(to);
@@ -81,6 +107,31 @@ final class SqlCommand implements Callable<Integer> {
     }
 
     /**
+     * The answer to a read-only query over the tables of {@code od}, registered as views in {@code spark}:
+     * refused by {@link ReadOnlySql} with the session's parser (the one {@code spark.sql} uses) unless it only
+     * reads them.
+     */
+    static Dataset<Row> query(SparkSession spark, OutputDir od, String query) throws Exception {
+        List<String> views = registerViews(spark, od);
+        ReadOnlySql.check(spark.sessionState().sqlParser(), query, Set.copyOf(views));
+        try {
+            return spark.sql(query);
+        } catch (Exception e) {  // Scala throws the checked AnalysisException undeclared
+            if (!(e instanceof org.apache.spark.sql.AnalysisException)
+                    && !e.getClass().getSimpleName().contains("ParseException")) {
+                throw e;
+            }
+            throw new UsageException("query: " + ReadOnlySql.firstLine(e));
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path root) throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> s = Files.walk(root)) {
+            for (java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    /**
      * Registers every table present under the output directory as a temporary view of its name, and
      * {@code curves_runs}: every curve point with its run's columns (configuration and axes).
      */
@@ -89,7 +140,7 @@ final class SqlCommand implements Callable<Integer> {
         FileSystem fs = od.root().getFileSystem(spark.sparkContext().hadoopConfiguration());
         for (String t : Schemas.TABLES) {
             if (fs.exists(new Path(od.table(t)))) {
-                spark.read().parquet(od.table(t)).createOrReplaceTempView(t);
+                Schemas.read(spark, t, od.table(t)).createOrReplaceTempView(t);
                 views.add(t);
             }
         }

@@ -60,7 +60,7 @@ final class Html {
             body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;margin:24px auto;max-width:1340px;
               color:#222;padding:0 16px;line-height:1.4}
             h1{font-size:1.6em;margin-bottom:4px} h2{border-bottom:2px solid #0072B2;padding-bottom:4px;margin-top:36px}
-            h3{margin-top:28px} .meta{color:#555} .note{color:#555;font-size:.92em;max-width:1000px}
+            h3{margin-top:28px} .meta{color:#555} .verdict{font-weight:600} .note{color:#555;font-size:.92em;max-width:1000px}
             .absent{color:#777;font-style:italic}
             .charts{display:flex;flex-wrap:wrap;gap:16px}
             figure.chart{margin:0;border:1px solid #ddd;background:#fff;padding:4px;width:640px}

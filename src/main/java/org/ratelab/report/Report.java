@@ -153,6 +153,16 @@ public final class Report {
         p.table("status-" + Html.slug(e.name()), "status", new ReportData.Table(cols, List.of(row)));
         p.html.append(String.format("<p class=\"note\">Training time summed over runs: %.1f s.</p>%n",
                 d.trainingMs(e.name()) / 1000.0));
+        if (total > 0 && c.getOrDefault("converged", 0L) == 0) {
+            p.html.append("<p class=\"verdict\" id=\"no-converged-").append(Html.slug(e.name()))
+                    .append("\">No run converged: ").append(c.get("failed")).append(" failed, ")
+                    .append(c.get("diverged")).append(" diverged, ").append(c.get("max_steps"))
+                    .append(" stopped at max_steps, of ").append(total).append(" runs.</p>\n");
+        }
+        if (c.getOrDefault("failed", 0L) > 0) {
+            p.html.append("<p class=\"note\">Why runs failed (<code>runs.message</code>):</p>\n");
+            p.table("failures-" + Html.slug(e.name()), "failures", d.failures(e.name(), 10));
+        }
     }
 
     private static void convergence(Page p, ReportData.Experiment e, List<ReportData.Band> bands)

@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.ratelab.laws.ScalingLaws;
 import org.ratelab.table.OutputDir;
+import org.ratelab.table.Schemas;
 
 /**
  * The report's Spark side: every table of an output directory is read with Spark and aggregated there; only
@@ -57,7 +58,7 @@ final class ReportData {
         this.fs = out.root().getFileSystem(spark.sparkContext().hadoopConfiguration());
         for (String t : List.of("runs", "curves", "rates", "laws")) {
             if (!has(t)) throw new IOException("no " + t + "/ table under " + out.uri());
-            spark.read().parquet(out.table(t)).createOrReplaceTempView(view(t));
+            Schemas.read(spark, t, out.table(t)).createOrReplaceTempView(view(t));
         }
         for (String t : List.of("checks", Particles.TABLE)) {
             if (has(t)) spark.read().parquet(out.table(t)).createOrReplaceTempView(view(t));
@@ -168,6 +169,20 @@ final class ReportData {
             c.put(r.getString(0), r.getLong(1));
         }
         return c;
+    }
+
+    /**
+     * The distinct messages of the experiment's failed runs with how many runs ended with each, most frequent
+     * first, at most {@code limit} of them.
+     */
+    Table failures(String experiment, int limit) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Row r : sql("SELECT coalesce(message, '(no message)') m, count(*) c, min(steps) FROM {runs} WHERE "
+                + "experiment = " + lit(experiment) + " AND status = 'failed' GROUP BY m ORDER BY c DESC, m LIMIT "
+                + limit).collectAsList()) {
+            rows.add(List.of(r.getString(0), String.valueOf(r.getLong(1)), String.valueOf(r.get(2))));
+        }
+        return new Table(List.of("message", "runs", "earliest step"), rows);
     }
 
     /** Training time summed over the experiment's runs, in ms. */

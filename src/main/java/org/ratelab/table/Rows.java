@@ -31,7 +31,7 @@ public final class Rows {
                 c.runId(), c.experiment(), c.model().kind(), c.optimizer().name(), c.model().width(), c.seed(),
                 c.optimizer().lr(), c.optimizer().batchSize(), r.status().label(), r.steps(), r.oracleCalls(),
                 nullIfNaN(r.finalLoss()), r.wallMs(), r.blas(), c.configJson(),
-                c.index(), c.groupKey(), axes, c.data().n(), c.data().d(),
+                c.index(), c.groupKey(), axes, c.n(), c.d(),
                 nullIfNaN(r.initialLoss()), nullIfNaN(r.optimalLoss()),
                 r.stepsToThreshold() < 0 ? null : r.stepsToThreshold(),
                 r.divergedStep() < 0 ? null : r.divergedStep(),

@@ -2,6 +2,10 @@ package org.ratelab.table;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -17,6 +21,38 @@ public final class Schemas {
     private Schemas() {}
 
     public static final List<String> TABLES = List.of("runs", "curves", "rates", "laws", "summaries", "bounds", "checks");
+
+    /** Columns by which {@code curves/} is partitioned on disk (Spark reads them last). */
+    public static final List<String> CURVES_PARTITIONS = List.of("experiment", "optimizer");
+
+    /** The schema of one of {@link #TABLES}. */
+    public static StructType of(String table) {
+        return switch (table) {
+            case "runs" -> RUNS;
+            case "curves" -> CURVES;
+            case "rates" -> RATES;
+            case "laws" -> LAWS;
+            case "summaries" -> SUMMARIES;
+            case "bounds" -> BOUNDS;
+            case "checks" -> CHECKS;
+            default -> throw new IllegalArgumentException("no table " + table);
+        };
+    }
+
+    /**
+     * Reads one of {@link #TABLES} at {@code path} with its explicit schema, never an inferred one: a table
+     * with no rows (the curves of a job whose every run failed before its first point leave no Parquet
+     * file at all) reads as zero rows instead of failing with {@code UNABLE_TO_INFER_SCHEMA}. Columns come
+     * in the order Spark gives a non-empty partitioned table: the partition columns of {@code curves} last.
+     */
+    public static Dataset<Row> read(SparkSession spark, String table, String path) {
+        Dataset<Row> df = spark.read().schema(of(table)).parquet(path);
+        if (!table.equals("curves")) return df;
+        List<Column> cols = new ArrayList<>();
+        for (String c : df.columns()) if (!CURVES_PARTITIONS.contains(c)) cols.add(df.col("`" + c + "`"));
+        for (String c : CURVES_PARTITIONS) cols.add(df.col(c));
+        return df.select(cols.toArray(Column[]::new));
+    }
 
     private static StructField f(String name, DataType t) {
         return DataTypes.createStructField(name, t, true);

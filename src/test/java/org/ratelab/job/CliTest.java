@@ -83,7 +83,7 @@ class CliTest {
         String out = dir.resolve("o").toString();
         assertRefused(cli("run", spec.toString(), "--out", out, "--conf", "novalue"), "--conf novalue: expected key=value");
         assertRefused(cli("run", spec.toString(), "--out", out, "--conf", "foo=bar"), "only spark.* keys");
-        assertRefused(cli("run", spec.toString(), "--out", out, "--partitions", "-1"), "--partitions must be >= 0");
+        assertRefused(cli("run", spec.toString(), "--out", out, "--partitions", "-1"), "--partitions must be between 1 and 100000");
         assertRefused(cli("run", spec.toString(), "--bogus"), "Unknown option: '--bogus'");
         assertRefused(cli("run"), "Missing required parameter");
         assertRefused(cli("frobnicate"), "Unmatched argument");

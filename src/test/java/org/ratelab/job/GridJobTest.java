@@ -224,6 +224,11 @@ class GridJobTest {
     }
 
     static Process cliProcess(String... args) throws Exception {
+        return cliProcessIn(null, args);
+    }
+
+    /** The CLI in its own JVM, started in {@code cwd} (null: this JVM's working directory). */
+    static Process cliProcessIn(Path cwd, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -234,6 +239,7 @@ class GridJobTest {
         cmd.add("org.ratelab.job.Main");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (cwd != null) pb.directory(cwd.toFile());
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         return pb.start();

@@ -61,7 +61,7 @@ class KernelsTest {
                 double ds = act == Kernels.TANH ? 1 - a[j] * a[j] : act == Kernels.RELU ? (a[j] > 0 ? 1 : 0) : 1;
                 assertEquals(0.3 * a[j], g[j], 1e-15);
                 assertEquals(0.3 * w[j] * ds, d[j], 1e-14);
-                assertEquals(d[j], gb[j]);
+                assertEquals(0.0 + d[j], gb[j]);  // the bias gradient is a sum from 0: 0 + (-0.0) is +0.0
             }
         }
     }
