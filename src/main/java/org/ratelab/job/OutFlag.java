@@ -35,9 +35,11 @@ final class OutFlag {
         }
         String scheme = p.toUri().getScheme();
         if (scheme != null) {
+            String atomic = OutputDir.nonAtomicRename(scheme);
+            if (atomic != null) throw new UsageException(flag + " " + out + ": " + atomic);
             try {
                 FileSystem.getFileSystemClass(scheme, conf);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {  // unknown, or mapped to a class that is not here
                 throw new UsageException(flag + " " + out + ": unknown filesystem scheme '" + scheme
                         + "' (a local path, file:, hdfs:, or another scheme Hadoop has a filesystem for)");
             }

@@ -48,15 +48,19 @@ public final class OutputDir {
     static final java.util.Set<String> NON_ATOMIC_RENAME =
             java.util.Set.of("s3", "s3a", "s3n", "gs", "wasb", "wasbs", "oss", "cos", "cosn", "obs");
 
+    /** Why {@code scheme} cannot hold ratelab's output (its rename is not atomic), or null when it can. */
+    public static String nonAtomicRename(String scheme) {
+        if (scheme == null || !NON_ATOMIC_RENAME.contains(scheme.toLowerCase(java.util.Locale.ROOT))) return null;
+        return scheme + ":// does not rename atomically, and ratelab commits by rename; write to HDFS or a shared "
+                + "filesystem and copy the finished directory there";
+    }
+
     /** Opens a path (no write); an object store whose rename is not atomic is refused. */
     public static OutputDir of(String dir, Configuration conf) {
         try {
             Path p = new Path(dir);
-            String scheme = p.toUri().getScheme();
-            if (scheme != null && NON_ATOMIC_RENAME.contains(scheme.toLowerCase(java.util.Locale.ROOT))) {
-                throw new IllegalArgumentException(scheme + ":// does not rename atomically, and ratelab commits "
-                        + "by rename; write to HDFS or a shared filesystem and copy the finished directory");
-            }
+            String atomic = nonAtomicRename(p.toUri().getScheme());
+            if (atomic != null) throw new IllegalArgumentException(atomic);
             FileSystem fs = p.getFileSystem(conf);
             return new OutputDir(fs, fs.makeQualified(p));
         } catch (IOException | IllegalArgumentException e) {

@@ -89,6 +89,23 @@ class BadSparkInputTest {
         );
     }
 
+    /** Object stores rename by copy and delete: refused as --out, whether or not their filesystem is installed. */
+    static Stream<Case> objectStores() {
+        return Stream.of("s3a://bucket/out", "s3://bucket/out", "gs://bucket/out", "wasbs://c@acct.blob/out",
+                "oss://bucket/out").map(u -> c("out: " + u, "does not rename atomically", u));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("objectStores")
+    void objectStoresAreRefusedAsOutput(Case c) throws Exception {
+        Map<String, String> before = BadInputTest.hashTree(out);
+        CliTest.Result r = CliTest.cli("run", spec, "--out", c.flags().get(0));
+        assertEquals(2, r.code(), c.name() + ": " + r.err() + r.out());
+        assertEquals(1, r.errLines().length, c.name() + ": exactly one line, got: " + r.err());
+        assertTrue(r.err().contains("--out " + c.flags().get(0) + ": ") && r.err().contains(c.expected()), r.err());
+        assertEquals(before, BadInputTest.hashTree(out));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void runExitsTwoWithOneLineBeforeSparkStarts(Case c) throws Exception {
