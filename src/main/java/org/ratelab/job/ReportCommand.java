@@ -1,7 +1,7 @@
 package org.ratelab.job;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.ratelab.report.Report;
 import org.ratelab.table.OutputDir;
@@ -10,7 +10,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code ratelab report --out DIR}: writes {@code DIR/report/index.html} and PNG charts from the tables. */
+/**
+ * {@code ratelab report --out DIR}: writes {@code DIR/report/index.html} and PNG charts from the tables. It
+ * reads the Parquet files itself and starts no SparkSession; {@code --master} is still checked as every
+ * command checks it, and otherwise unused.
+ */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Write DIR/report/index.html (charts inline as SVG) and PNG charts from the tables of DIR.")
 final class ReportCommand implements Callable<Integer> {
@@ -20,14 +24,11 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Report.warmUp();  // class loading of the charts and the Parquet reader, on the other core
         OutputDir od = where.open();
-        SparkSession spark = Sessions.start(where.master, Map.of());
-        try {
-            print(Report.write(spark, OutputDir.of(where.out, spark.sparkContext().hadoopConfiguration())));
-            return 0;
-        } finally {
-            spark.stop();
-        }
+        if (where.master != null) SparkConfs.checkMaster(where.master, "--master");
+        print(Report.write(new Configuration(), od));
+        return 0;
     }
 
     private void print(Report.Result r) {

@@ -26,6 +26,19 @@ final class ChartImages {
         return g.getSVGElement(id);
     }
 
+    /**
+     * Draws a small chart once, as SVG and PNG, and throws the result away: the first drawing in a JVM loads
+     * Java2D, the fonts, JFreeChart and the image encoders (about a second), which this lets happen on another
+     * core while the tables are read. Drawing keeps no state that changes a later chart.
+     */
+    static void warmUp() {
+        JFreeChart c = Charts.convergence("warm-up", "step", "F", java.util.List.of(new Charts.BandSeries("m = 1",
+                new double[] {0, 1, 2}, new double[] {1, 0.1, 0.01}, new double[] {0.5, 0.05, 0.005},
+                new double[] {2, 0.2, 0.02})));
+        svg(c, "warm-up");
+        png(c);
+    }
+
     /** The chart as PNG bytes. */
     static byte[] png(JFreeChart chart) {
         try {

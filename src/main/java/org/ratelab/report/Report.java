@@ -11,6 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -49,15 +54,63 @@ public final class Report {
             "rel_change", "‖θ − θ₀‖ / ‖θ₀‖",
             "dist_init", "‖θ − θ₀‖");
 
+    /** For a caller that holds a session ({@code run}): only its Hadoop configuration is used, no Spark job. */
     public static Result write(SparkSession spark, OutputDir out) throws IOException {
-        ReportData d = new ReportData(spark, out);
-        FileSystem fs = out.root().getFileSystem(spark.sparkContext().hadoopConfiguration());
+        return write(spark.sparkContext().hadoopConfiguration(), out);
+    }
+
+    /**
+     * Reads the tables with parquet-hadoop ({@link ReportData}, no Spark), draws the charts on a pool of one
+     * thread per core and writes the page. The page is the same, byte for byte but for its timestamp, as one
+     * drawn chart after chart: each chart's id and place are fixed before it is drawn.
+     */
+    public static Result write(Configuration conf, OutputDir out) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
+                r -> {
+                    Thread t = new Thread(r, "ratelab-report-chart");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            warmUp();
+            return write(conf, out, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts loading, on two background threads, what drawing a chart and reading Parquet need (Java2D, fonts,
+     * JFreeChart, the PNG and SVG encoders; parquet-hadoop, its codecs and Thrift footers): most of a report's
+     * time in a fresh JVM is class loading, and this lets it run on the other core while the command checks
+     * its flags and opens the output directory. Once per JVM; nothing it does changes a result.
+     */
+    public static void warmUp() {
+        if (!WARMING.compareAndSet(false, true)) return;
+        for (Runnable r : List.<Runnable>of(ChartImages::warmUp, ParquetTables::warmUp)) {
+            Thread t = new Thread(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException | LinkageError e) {
+                    // a warm-up that fails only leaves the work to the report itself, which reports it
+                }
+            }, "ratelab-report-warm-up");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static Result write(Configuration conf, OutputDir out, ExecutorService pool) throws IOException {
+        ReportData d = new ReportData(conf, out);
+        FileSystem fs = out.root().getFileSystem(conf);
         if (fs instanceof LocalFileSystem local) fs = local.getRawFileSystem();  // no .crc files beside the page
         Path dir = new Path(out.root(), DIR);
         Path charts = new Path(dir, "charts");
         if (fs.exists(dir)) fs.delete(dir, true);
         fs.mkdirs(charts);
-        Page page = new Page(fs, charts);
+        Page page = new Page(fs, charts, pool);
 
         List<ReportData.Experiment> exps = d.experiments();
         List<ReportData.Band> bands = d.bands();
@@ -99,36 +152,76 @@ public final class Report {
         h.append("</body>\n</html>\n");
 
         Path index = new Path(dir, INDEX);
+        byte[] html = page.finish().getBytes(StandardCharsets.UTF_8);
         try (OutputStream o = fs.create(index, true)) {
-            o.write(h.toString().getBytes(StandardCharsets.UTF_8));
+            o.write(html);
         }
         return new Result(index.toString(), page.charts, page.tables);
     }
 
-    /** The page being built, with its chart files. */
+    /**
+     * The page being built, with its chart files. A chart is drawn on the pool (its PNG written, its SVG
+     * returned) while the page goes on; {@link #finish} puts each SVG in the place its chart was asked for.
+     */
     private static final class Page {
         final StringBuilder html = new StringBuilder();
+        /** The page so far: text, and the SVG figures being drawn, in page order. */
+        final List<Object> parts = new ArrayList<>();
         final FileSystem fs;
         final Path chartDir;
+        final ExecutorService pool;
         int charts;
         int tables;
 
-        Page(FileSystem fs, Path chartDir) {
+        Page(FileSystem fs, Path chartDir, ExecutorService pool) {
             this.fs = fs;
             this.chartDir = chartDir;
+            this.pool = pool;
         }
 
         /** Inlines the chart as SVG and writes its PNG next to the page. */
-        void chart(JFreeChart c, String kind, String name, String caption) throws IOException {
+        void chart(JFreeChart c, String kind, String name, String caption) {
             charts++;
             String id = String.format("chart-%03d", charts);
             String file = id + "-" + Html.slug(name) + ".png";
-            try (OutputStream o = fs.create(new Path(chartDir, file), true)) {
-                o.write(ChartImages.png(c));
-            }
-            html.append("<figure class=\"chart\" data-kind=\"").append(kind).append("\">\n")
-                    .append(ChartImages.svg(c, id)).append("\n<figcaption>").append(Html.esc(caption))
+            Future<String> svg = pool.submit(() -> {
+                byte[] png = ChartImages.png(c);
+                try (OutputStream o = fs.create(new Path(chartDir, file), true)) {
+                    o.write(png);
+                }
+                return ChartImages.svg(c, id);
+            });
+            html.append("<figure class=\"chart\" data-kind=\"").append(kind).append("\">\n");
+            parts.add(html.toString());
+            html.setLength(0);
+            parts.add(svg);
+            html.append("\n<figcaption>").append(Html.esc(caption))
                     .append(" · <a href=\"charts/").append(file).append("\">PNG</a></figcaption>\n</figure>\n");
+        }
+
+        /** The whole page, once every chart is drawn and written. */
+        String finish() throws IOException {
+            parts.add(html.toString());
+            html.setLength(0);
+            StringBuilder b = new StringBuilder();
+            for (Object p : parts) {
+                if (p instanceof Future<?> f) {
+                    try {
+                        b.append((String) f.get());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while drawing the charts", e);
+                    } catch (ExecutionException e) {
+                        Throwable cause = e.getCause();
+                        if (cause instanceof IOException io) throw io;
+                        if (cause instanceof RuntimeException re) throw re;
+                        throw new IOException("drawing a chart failed: " + cause, cause);
+                    }
+                } else {
+                    b.append((String) p);
+                }
+            }
+            return b.toString();
         }
 
         void table(String id, String cssClass, ReportData.Table t) {

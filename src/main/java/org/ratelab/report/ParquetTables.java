@@ -1,0 +1,313 @@
+package org.ratelab.report;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.io.api.RecordMaterializer;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Reads a table directory of an output directory with parquet-hadoop alone, no Spark: the files Spark would
+ * read (hidden {@code _*} and {@code .*} names skipped, {@code name=value} partition directories decoded into
+ * columns), and only the columns asked for. A column a file lacks reads as null, as it does through Spark
+ * with the table's explicit schema; a directory without a Parquet file reads as zero rows.
+ *
+ * <p>Values come as Spark's {@code Row.get} would give them for these types: String (UTF-8 binary), Integer,
+ * Long, Double, Float, Boolean, and double[] for a list of doubles ({@code curves.particles}). Files are read
+ * in the order Spark packs them into partitions (largest first, then by path), so ties of a sort keep the
+ * order Spark shows on a local read.
+ */
+final class ParquetTables {
+    private ParquetTables() {}
+
+    /** Classes a first read loads, in the order it loads them (see {@link Report#warmUp}). */
+    private static final List<String> WARM = List.of("org.apache.hadoop.conf.Configuration",
+            "org.apache.parquet.hadoop.ParquetFileReader", "org.apache.parquet.hadoop.util.HadoopInputFile",
+            "org.apache.parquet.format.converter.ParquetMetadataConverter", "org.apache.parquet.format.FileMetaData",
+            "org.apache.parquet.hadoop.metadata.ParquetMetadata", "org.apache.parquet.hadoop.CodecFactory", "org.apache.parquet.hadoop.codec.SnappyDecompressor",
+            "org.xerial.snappy.Snappy", "org.apache.parquet.io.ColumnIOFactory",
+            "org.apache.parquet.io.RecordReaderImplementation", "org.apache.parquet.column.impl.ColumnReadStoreImpl",
+            "org.apache.parquet.column.values.dictionary.DictionaryValuesReader",
+            "org.apache.parquet.column.values.plain.PlainValuesReader$DoublePlainValuesReader",
+            "org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder");
+
+    /** Loads and initializes the classes a first read needs; a class missing in this version is skipped. */
+    static void warmUp() {
+        for (String c : WARM) {
+            try {
+                Class.forName(c, true, ParquetTables.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // another parquet-hadoop: the read loads what it needs itself
+            }
+        }
+    }
+
+    /** A data file of a table and the partition values of its directories. */
+    record DataFile(FileStatus status, Map<String, String> partitions) {}
+
+    /** The data files under a table directory (empty when it has none). */
+    static List<DataFile> files(FileSystem fs, Path dir) throws IOException {
+        List<DataFile> out = new ArrayList<>();
+        collect(fs, dir, new LinkedHashMap<>(), out);
+        out.sort(Comparator.comparingLong((DataFile f) -> -f.status().getLen())
+                .thenComparing(f -> f.status().getPath().toString()));
+        return out;
+    }
+
+    private static void collect(FileSystem fs, Path dir, Map<String, String> parts, List<DataFile> out)
+            throws IOException {
+        FileStatus[] children = fs.listStatus(dir);
+        Arrays.sort(children, Comparator.comparing(s -> s.getPath().getName()));
+        for (FileStatus s : children) {
+            String name = s.getPath().getName();
+            boolean partition = s.isDirectory() && name.indexOf('=') > 0;
+            if ((name.startsWith("_") && !partition) || name.startsWith(".") || name.endsWith("._COPYING_")) continue;
+            if (s.isDirectory()) {
+                if (!partition) continue;
+                Map<String, String> p = new LinkedHashMap<>(parts);
+                int eq = name.indexOf('=');
+                String value = unescape(name.substring(eq + 1));
+                p.put(unescape(name.substring(0, eq)), "__HIVE_DEFAULT_PARTITION__".equals(value) ? null : value);
+                collect(fs, s.getPath(), p, out);
+            } else if (s.getLen() > 0) {
+                out.add(new DataFile(s, parts));
+            }
+        }
+    }
+
+    /** Spark's partition path escaping undone, as its {@code unescapePathName} does: {@code %XX} is char XX. */
+    static String unescape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            int code = -1;
+            if (c == '%' && i + 2 < s.length()) {
+                try {
+                    code = Integer.parseInt(s.substring(i + 1, i + 3), 16);
+                } catch (NumberFormatException e) {
+                    code = -1;
+                }
+            }
+            if (code >= 0) {
+                b.append((char) code);
+                i += 3;
+            } else {
+                b.append(c);
+                i++;
+            }
+        }
+        return b.toString();
+    }
+
+    /** The column names of a table: those of its first data file, then its partition columns; empty if none. */
+    static List<String> columns(FileSystem fs, Path dir) throws IOException {
+        List<DataFile> files = files(fs, dir);
+        if (files.isEmpty()) return List.of();
+        List<String> out = new ArrayList<>();
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(files.get(0).status(),
+                fs.getConf()))) {
+            for (Type t : r.getFooter().getFileMetaData().getSchema().getFields()) out.add(t.getName());
+        }
+        for (String p : files.get(0).partitions().keySet()) if (!out.contains(p)) out.add(p);
+        return out;
+    }
+
+    /**
+     * Calls {@code row} with every row of the table under {@code dir}: an array of the values of
+     * {@code columns}, in that order (a new array per row).
+     */
+    static void scan(FileSystem fs, Path dir, List<String> columns, Consumer<Object[]> row) throws IOException {
+        for (DataFile f : files(fs, dir)) scan(fs, f, columns, row);
+    }
+
+    /** Every row of the table under {@code dir}, as {@link #scan} gives them. */
+    static List<Object[]> read(FileSystem fs, Path dir, List<String> columns) throws IOException {
+        List<Object[]> out = new ArrayList<>();
+        scan(fs, dir, columns, out::add);
+        return out;
+    }
+
+    private static void scan(FileSystem fs, DataFile f, List<String> columns, Consumer<Object[]> row)
+            throws IOException {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(f.status(), fs.getConf()))) {
+            MessageType file = r.getFooter().getFileMetaData().getSchema();
+            List<Type> fields = new ArrayList<>();
+            int[] slot = new int[columns.size()];
+            Object[] constant = new Object[columns.size()];
+            for (int i = 0; i < columns.size(); i++) {
+                String c = columns.get(i);
+                if (f.partitions().containsKey(c)) {
+                    slot[i] = -1;
+                    constant[i] = f.partitions().get(c);
+                } else if (file.containsField(c)) {
+                    slot[i] = fields.size();
+                    fields.add(file.getType(c));
+                } else {
+                    slot[i] = -1;  // absent from this file: null, as Spark reads it with the explicit schema
+                }
+            }
+            MessageType projection = new MessageType(file.getName(), fields);
+            r.setRequestedSchema(projection);
+            Materializer m = new Materializer(projection, slot, constant);
+            PageReadStore pages;
+            while ((pages = r.readNextRowGroup()) != null) {
+                RecordReader<Object[]> rr = new ColumnIOFactory().getColumnIO(projection, file)
+                        .getRecordReader(pages, m);
+                for (long i = 0, n = pages.getRowCount(); i < n; i++) row.accept(rr.read());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(f.status().getPath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Builds one Object[] per record from the projected columns. */
+    private static final class Materializer extends RecordMaterializer<Object[]> {
+        final int[] slot;
+        final Object[] constant;
+        final Object[] fieldValues;
+        final Root root;
+        Object[] current;
+
+        Materializer(MessageType projection, int[] slot, Object[] constant) {
+            this.slot = slot;
+            this.constant = constant;
+            this.fieldValues = new Object[projection.getFieldCount()];
+            this.root = new Root(projection);
+        }
+
+        @Override
+        public Object[] getCurrentRecord() {
+            return current;
+        }
+
+        @Override
+        public GroupConverter getRootConverter() {
+            return root;
+        }
+
+        final class Root extends GroupConverter {
+            final Converter[] children;
+
+            Root(MessageType schema) {
+                children = new Converter[schema.getFieldCount()];
+                for (int i = 0; i < children.length; i++) children[i] = converter(schema.getType(i), i);
+            }
+
+            Converter converter(Type t, int i) {
+                if (t.isPrimitive()) return new Value(t, v -> fieldValues[i] = v);
+                return new DoubleList(t.asGroupType(), v -> fieldValues[i] = v);
+            }
+
+            @Override
+            public Converter getConverter(int fieldIndex) {
+                return children[fieldIndex];
+            }
+
+            @Override
+            public void start() {
+                Arrays.fill(fieldValues, null);
+            }
+
+            @Override
+            public void end() {
+                Object[] r = new Object[slot.length];
+                for (int i = 0; i < slot.length; i++) r[i] = slot[i] < 0 ? constant[i] : fieldValues[slot[i]];
+                current = r;
+            }
+        }
+    }
+
+    /** A primitive column as Spark's Row gives it: String for UTF-8 text, the boxed number otherwise. */
+    private static final class Value extends PrimitiveConverter {
+        final Consumer<Object> sink;
+        final boolean text;
+
+        Value(Type t, Consumer<Object> sink) {
+            this.sink = sink;
+            LogicalTypeAnnotation a = t.getLogicalTypeAnnotation();
+            this.text = a instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                    || a instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation;
+            if (a != null && !text && !(a instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation)) {
+                throw new IllegalStateException("column " + t.getName() + ": type " + a + " is not read by the report");
+            }
+        }
+
+        @Override public void addBinary(Binary v) { sink.accept(text ? v.toStringUsingUTF8() : v.getBytes()); }
+        @Override public void addBoolean(boolean v) { sink.accept(v); }
+        @Override public void addDouble(double v) { sink.accept(v); }
+        @Override public void addFloat(float v) { sink.accept(v); }
+        @Override public void addInt(int v) { sink.accept(v); }
+        @Override public void addLong(long v) { sink.accept(v); }
+    }
+
+    /** A list of doubles (Parquet's LIST, any nesting of repeated groups around a double) as a double[]. */
+    private static final class DoubleList extends GroupConverter {
+        final Consumer<Object> sink;
+        final Converter child;
+        double[] buf = new double[16];
+        int n;
+
+        DoubleList(GroupType t, Consumer<Object> sink) {
+            this.sink = sink;
+            if (t.getFieldCount() != 1) throw new IllegalStateException("column " + t.getName() + " is not a list");
+            this.child = element(t.getType(0));
+        }
+
+        private Converter element(Type t) {
+            if (t.isPrimitive()) {
+                if (t.asPrimitiveType().getPrimitiveTypeName()
+                        != org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE) {
+                    throw new IllegalStateException("list element " + t.getName() + " is not a double");
+                }
+                return new PrimitiveConverter() {
+                    @Override
+                    public void addDouble(double v) {
+                        if (n == buf.length) buf = Arrays.copyOf(buf, 2 * n);
+                        buf[n++] = v;
+                    }
+                };
+            }
+            GroupType g = t.asGroupType();
+            if (g.getFieldCount() != 1) throw new IllegalStateException("list element " + t.getName() + " is not a double");
+            Converter inner = element(g.getType(0));
+            return new GroupConverter() {
+                @Override public Converter getConverter(int i) { return inner; }
+                @Override public void start() {}
+                @Override public void end() {}
+            };
+        }
+
+        @Override public Converter getConverter(int i) { return child; }
+
+        @Override
+        public void start() {
+            n = 0;
+        }
+
+        @Override
+        public void end() {
+            sink.accept(Arrays.copyOf(buf, n));
+        }
+    }
+}
