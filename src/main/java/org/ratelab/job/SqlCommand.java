@@ -2,18 +2,26 @@ package org.ratelab.job;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.SparkSqlParser;
+import org.apache.spark.sql.execution.command.DescribeQueryCommand;
+import org.apache.spark.sql.execution.command.ExplainCommand;
+import org.apache.spark.sql.execution.command.SetCommand;
 import org.ratelab.table.OutputDir;
 import org.ratelab.table.Schemas;
 import picocli.CommandLine.Command;
@@ -26,7 +34,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ratelab sql --out DIR "SELECT …"}: read-only SQL over the tables, each registered as a view of its
  * name. Anything but a read of those views (DDL, DML, commands, SQL on files) is refused by {@link ReadOnlySql}
- * before it runs.
+ * before it runs. A query registers only the views it names (a metadata statement all of them), each with
+ * its explicit schema.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = "Run a read-only SQL query (SELECT, WITH, VALUES, TABLE, EXPLAIN, DESCRIBE, SHOW) over the tables "
@@ -62,6 +71,13 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Spark's parser (class loading, most of its cost) on the other core while --out is opened and checked;
+        // its refusal still comes after those of the flags, as when it ran after them
+        FutureTask<LogicalPlan> parsed = new FutureTask<>(() -> ReadOnlySql.check(new SparkSqlParser(), query,
+                Set.copyOf(VIEWS)));
+        Thread parser = new Thread(parsed, "ratelab-sql-parse");
+        parser.setDaemon(true);
+        parser.start();
         OutputDir od = where.open();
         if (limit < 1) throw new UsageException("--limit must be >= 1, got " + limit);
         if (!java.util.List.of("table", "csv", "parquet").contains(format)) {
@@ -73,23 +89,30 @@ final class SqlCommand implements Callable<Integer> {
             if (new java.io.File(to).exists()) throw new UsageException("--to " + to + " already exists");
         }
         // refused before Spark starts: Spark's parser with the default settings ...
-        ReadOnlySql.check(new SparkSqlParser(), query, Set.copyOf(VIEWS));
+        LogicalPlan plan;
+        try {
+            plan = parsed.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+        Set<String> names = named(plan);
         java.nio.file.Path warehouse = Files.createTempDirectory("ratelab-sql-warehouse-");
         try {
-            return answer(od, warehouse);
+            return answer(od, warehouse, names);
         } finally {
             deleteTree(warehouse);
         }
     }
 
-    private int answer(OutputDir od, java.nio.file.Path warehouse) throws Exception {
+    private int answer(OutputDir od, java.nio.file.Path warehouse, Set<String> names) throws Exception {
         SparkSession spark = Sessions.start(where.master, Map.of(
                 // no spark-warehouse/ (nor metastore_db/) in the working directory: the catalog is in memory and
                 // its warehouse a temporary directory, deleted at the end
                 "spark.sql.warehouse.dir", warehouse.toUri().toString(),
                 "spark.sql.catalogImplementation", "in-memory"));
         try {
-            Dataset<Row> df = query(spark, od, query);
+            Dataset<Row> df = query(spark, od, query, names);
             PrintWriter o = cmd.commandLine().getOut();
             if (format.equals("parquet")) {
                 df.write().parquet(to);
@@ -112,8 +135,20 @@ final class SqlCommand implements Callable<Integer> {
      * reads them.
      */
     static Dataset<Row> query(SparkSession spark, OutputDir od, String query) throws Exception {
-        List<String> views = registerViews(spark, od);
-        ReadOnlySql.check(spark.sessionState().sqlParser(), query, Set.copyOf(views));
+        List<String> present = present(spark, od);
+        return query(spark, od, query, named(ReadOnlySql.check(spark.sessionState().sqlParser(), query,
+                Set.copyOf(present))));
+    }
+
+    /**
+     * The same, registering the views {@code names} (all when null; {@link #named} of the statement, which
+     * the CLI takes from its check before Spark). The views are registered before the session's check, as
+     * they always were, so that what a statement prints (the expression ids of EXPLAIN) does not change.
+     */
+    static Dataset<Row> query(SparkSession spark, OutputDir od, String query, Set<String> names) throws Exception {
+        List<String> present = present(spark, od);
+        registerViews(spark, od, present, names);
+        ReadOnlySql.check(spark.sessionState().sqlParser(), query, Set.copyOf(present));
         try {
             return spark.sql(query);
         } catch (Exception e) {  // Scala throws the checked AnalysisException undeclared
@@ -131,26 +166,52 @@ final class SqlCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Registers every table present under the output directory as a temporary view of its name, and
-     * {@code curves_runs}: every curve point with its run's columns (configuration and axes).
-     */
-    static List<String> registerViews(SparkSession spark, OutputDir od) throws IOException {
+    /** The views the output directory can answer: its tables present, and {@code curves_runs} with curves and runs. */
+    static List<String> present(SparkSession spark, OutputDir od) throws IOException {
         List<String> views = new ArrayList<>();
         FileSystem fs = od.root().getFileSystem(spark.sparkContext().hadoopConfiguration());
-        for (String t : Schemas.TABLES) {
-            if (fs.exists(new Path(od.table(t)))) {
-                Schemas.read(spark, t, od.table(t)).createOrReplaceTempView(t);
-                views.add(t);
+        for (String t : Schemas.TABLES) if (fs.exists(new Path(od.table(t)))) views.add(t);
+        if (views.contains("curves") && views.contains("runs")) views.add("curves_runs");
+        return views;
+    }
+
+    /**
+     * The views a checked statement reads, lower case: the relations of a query (of the query under DESCRIBE
+     * QUERY), or null for every view: SHOW TABLES, DESCRIBE, SET and the other metadata statements, and EXPLAIN,
+     * whose plan prints expression ids that count every view registered before it (so they stay as they were).
+     */
+    static Set<String> named(LogicalPlan root) {
+        if (root instanceof ExplainCommand) return null;
+        LogicalPlan q = root instanceof DescribeQueryCommand d ? d.plan() : root;
+        if (q instanceof SetCommand || ReadOnlySql.METADATA_ROOTS.contains(q.getClass().getName())) return null;
+        Set<String> names = new HashSet<>();
+        for (LogicalPlan p : ReadOnlySql.everything(q)) {
+            if (p instanceof UnresolvedRelation r && r.multipartIdentifier().size() == 1) {
+                names.add(r.multipartIdentifier().head().toLowerCase(Locale.ROOT));
             }
         }
-        if (views.contains("curves") && views.contains("runs")) {
+        names.retainAll(VIEWS);  // a CTE's own name is no view (one that is a view's name may read the view)
+        return names;
+    }
+
+    /**
+     * Registers the views of {@code present} that {@code names} asks for (all when null) as temporary views of
+     * their names, each read with its explicit schema (no footer is read to infer one), and {@code curves_runs}:
+     * every curve point with its run's columns (configuration and axes). A query pays for the tables it reads,
+     * not for all of them, and for the join only when it names {@code curves_runs}.
+     */
+    static void registerViews(SparkSession spark, OutputDir od, List<String> present, Set<String> names) {
+        boolean joined = present.contains("curves_runs") && (names == null || names.contains("curves_runs"));
+        for (String t : Schemas.TABLES) {
+            boolean needed = names == null || names.contains(t)
+                    || (joined && (t.equals("curves") || t.equals("runs")));
+            if (present.contains(t) && needed) Schemas.read(spark, t, od.table(t)).createOrReplaceTempView(t);
+        }
+        if (joined) {
             spark.sql("SELECT c.*, r.model, r.width, r.seed, r.lr, r.batch_size, r.status, r.group_key, "
                     + "r.axes_json, r.config_json, r.n, r.d FROM curves c JOIN runs r USING (run_id)")
                     .createOrReplaceTempView("curves_runs");
-            views.add("curves_runs");
         }
-        return views;
     }
 
     /**
