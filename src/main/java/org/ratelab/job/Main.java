@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ratelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Convergence theorems held against real training runs, at grid scale, on Spark.",
         subcommands = {RunCommand.class, PlanCommand.class, SqlCommand.class, ChecksCommand.class,
-            ReportCommand.class, ReproduceCommand.class, EnvCommand.class, BenchCommand.class})
+            ReportCommand.class, ReproduceCommand.class, EnvCommand.class, BenchCommand.class, LatencyBenchCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
 
