@@ -79,8 +79,12 @@ final class LatencyBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rounds < 1) throw new UsageException("--rounds must be >= 1, got " + rounds);
-        Path dir = Path.of(out).toAbsolutePath();
+        if (rounds < 1 || rounds > 1000) throw new UsageException("--rounds must be from 1 to 1000, got " + rounds);
+        org.ratelab.table.OutputDir checked = OutFlag.check("--out", out, new org.apache.hadoop.conf.Configuration());
+        if (!"file".equals(checked.root().toUri().getScheme())) {
+            throw new UsageException("--out " + out + ": bench-latency writes to a local directory only");
+        }
+        Path dir = Path.of(checked.root().toUri());
         Path work = dir.resolve("latency-work");
         if (Files.exists(dir.resolve("latency.tsv"))) {
             throw new UsageException(dir.resolve("latency.tsv") + " exists; remove it first");
