@@ -1,7 +1,10 @@
-package org.ratelab.spec;
+package org.ratelab.grid;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.ratelab.spec.Canon;
+import org.ratelab.spec.Node;
+import org.ratelab.spec.SpecException;
 import org.ratelab.data.DataSets;
 import org.ratelab.data.DataSpec;
 import org.ratelab.model.ModelSpec;
