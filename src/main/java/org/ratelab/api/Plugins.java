@@ -23,6 +23,7 @@ public final class Plugins {
 
     private static volatile ClassLoader loader;
     private static volatile List<Path> jars = List.of();
+    private static ClassLoader contextBefore;
 
     /** The loader the registries use (the context class loader, else ratelab's, unless jars were added). */
     public static ClassLoader loader() {
@@ -43,6 +44,9 @@ public final class Plugins {
         Set<Path> unique = new LinkedHashSet<>();
         for (Path p : paths) unique.add(p.toAbsolutePath().normalize());
         if (unique.isEmpty()) {
+            if (loader != null && Thread.currentThread().getContextClassLoader() == loader) {
+                Thread.currentThread().setContextClassLoader(contextBefore);
+            }
             loader = null;
             jars = List.of();
             return;
@@ -64,6 +68,7 @@ public final class Plugins {
         }
         ClassLoader parent = Plugins.class.getClassLoader();
         URLClassLoader cl = new URLClassLoader("ratelab-plugins", urls.toArray(URL[]::new), parent);
+        if (loader == null) contextBefore = Thread.currentThread().getContextClassLoader();
         loader = cl;
         jars = List.copyOf(unique);
         Thread.currentThread().setContextClassLoader(cl);
