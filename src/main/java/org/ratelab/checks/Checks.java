@@ -22,6 +22,7 @@ import org.ratelab.fits.Rates;
 import org.ratelab.grid.Plan;
 import org.ratelab.laws.ScalingLaws;
 import org.ratelab.spec.SpecException;
+import org.ratelab.table.Schemas;
 
 /**
  * Evaluates declared checks over the runs and rates tables and yields the checks table: one row per check
@@ -31,19 +32,8 @@ import org.ratelab.spec.SpecException;
 public final class Checks {
     private Checks() {}
 
-    public static final StructType SCHEMA = new StructType(new StructField[] {
-        DataTypes.createStructField("experiment", DataTypes.StringType, false),
-        DataTypes.createStructField("check", DataTypes.StringType, false),
-        DataTypes.createStructField("predicted", DataTypes.DoubleType, true),
-        DataTypes.createStructField("observed", DataTypes.DoubleType, true),
-        DataTypes.createStructField("ci_low", DataTypes.DoubleType, true),
-        DataTypes.createStructField("ci_high", DataTypes.DoubleType, true),
-        DataTypes.createStructField("passed", DataTypes.BooleanType, false),
-        DataTypes.createStructField("detail", DataTypes.StringType, false),
-        DataTypes.createStructField("expect", DataTypes.StringType, false),
-        DataTypes.createStructField("n_runs", DataTypes.LongType, false),
-        DataTypes.createStructField("description", DataTypes.StringType, false),
-    });
+    /** The {@code checks/} table: {@link Schemas#CHECKS}. */
+    public static final StructType SCHEMA = Schemas.CHECKS;
 
     /** An observed number with its interval and what it was computed from. */
     record Obs(String label, double value, double lo, double hi, long runs, String detail) {

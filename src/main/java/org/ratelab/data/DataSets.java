@@ -1,24 +1,24 @@
 package org.ratelab.data;
 
 import java.util.List;
+import org.ratelab.api.Registry;
 import org.ratelab.spec.Node;
 
-/** Parses a spec's {@code data:} section into the record of its kind. */
+/**
+ * The data-source registry: every {@link DataKind} on the class path or in a plug-in jar, and the parser of a
+ * spec's {@code data:} section (selected by {@code kind}, {@code teacher_student} when absent).
+ */
 public final class DataSets {
     private DataSets() {}
 
-    public static final List<String> KINDS = List.of(TeacherStudentSpec.KIND, FileDataSpec.KIND, DigitsSpec.KIND,
-            NoDataSpec.KIND);
+    public static final Registry<DataKind> REGISTRY = new Registry<>("data", "kind", DataKind.class);
+
+    /** Every registered data kind, ratelab's own first. */
+    public static List<String> names() { return REGISTRY.names(); }
 
     public static DataSpec parse(Node n) {
-        String kind = n.choice("kind", TeacherStudentSpec.KIND, KINDS);
-        DataSpec spec = switch (kind) {
-            case TeacherStudentSpec.KIND -> TeacherStudentSpec.parse(n);
-            case FileDataSpec.KIND -> FileDataSpec.parse(n);
-            case DigitsSpec.KIND -> DigitsSpec.parse(n);
-            case NoDataSpec.KIND -> NoDataSpec.parse(n);
-            default -> throw n.error("kind", "unknown data kind '" + kind + "'");
-        };
+        String kind = n.choice("kind", TeacherStudentSpec.KIND, REGISTRY.names());
+        DataSpec spec = REGISTRY.get(kind).parse(n);
         n.done();
         return spec;
     }

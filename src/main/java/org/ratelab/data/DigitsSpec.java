@@ -45,4 +45,12 @@ public record DigitsSpec(String task, boolean standardize, double testFraction, 
     @Override public int n() { return file().n(); }
     @Override public int d() { return file().d(); }
     @Override public Dataset build(long seed) { return file().build(seed); }
+
+    /** Registers {@code DigitsSpec} (META-INF/services/org.ratelab.data.DataKind). */
+    public static final class Provider implements DataKind {
+        @Override public String name() { return KIND; }
+        @Override public String doc() { return "The 8x8 handwritten digits (UCI, Alpaydin & Kaynak 1998), shipped with ratelab"; }
+        @Override public Class<? extends Record> config() { return DigitsSpec.class; }
+        @Override public DataSpec parse(Node n) { return DigitsSpec.parse(n); }
+    }
 }

@@ -154,4 +154,12 @@ public record FileDataSpec(String path, String format, boolean header, String la
         if (standardize) Inputs.standardize(x, n, xt, nt, d);
         return new Dataset(n, d, x, y, nt, xt, yt);
     }
+
+    /** Registers {@code FileDataSpec} (META-INF/services/org.ratelab.data.DataKind). */
+    public static final class Provider implements DataKind {
+        @Override public String name() { return KIND; }
+        @Override public String doc() { return "A CSV (optionally .gz) or Parquet file; the label column is the target"; }
+        @Override public Class<? extends Record> config() { return FileDataSpec.class; }
+        @Override public DataSpec parse(Node n) { return FileDataSpec.parse(n); }
+    }
 }

@@ -24,4 +24,12 @@ public record NoDataSpec(int n) implements DataSpec {
     public Dataset build(long seed) {
         return Dataset.of(n, 1, new double[n], new double[n]);
     }
+
+    /** Registers {@code NoDataSpec} (META-INF/services/org.ratelab.data.DataKind). */
+    public static final class Provider implements DataKind {
+        @Override public String name() { return KIND; }
+        @Override public String doc() { return "No data: placeholder samples for the data-free test functions"; }
+        @Override public Class<? extends Record> config() { return NoDataSpec.class; }
+        @Override public DataSpec parse(Node n) { return NoDataSpec.parse(n); }
+    }
 }

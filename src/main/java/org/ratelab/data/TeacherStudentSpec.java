@@ -160,4 +160,12 @@ public record TeacherStudentSpec(int n, int d, String teacher, int teacherWidth,
             default -> z;
         };
     }
+
+    /** Registers {@code TeacherStudentSpec} (META-INF/services/org.ratelab.data.DataKind). */
+    public static final class Provider implements DataKind {
+        @Override public String name() { return KIND; }
+        @Override public String doc() { return "Synthetic teacher-student data: linear or two-layer teacher, optional label noise"; }
+        @Override public Class<? extends Record> config() { return TeacherStudentSpec.class; }
+        @Override public DataSpec parse(Node n) { return TeacherStudentSpec.parse(n); }
+    }
 }

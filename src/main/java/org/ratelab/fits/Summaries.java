@@ -15,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.ratelab.laws.ScalingLaws;
 import org.ratelab.table.Schemas;
 
 /**
@@ -39,7 +38,7 @@ public final class Summaries {
 
     static String groupKey(String axesJson) throws Exception {
         Map<String, String> axes = JSON.readValue(axesJson, new TypeReference<LinkedHashMap<String, String>>() {});
-        return ScalingLaws.groupKey(axes, "seed");
+        return groupKey(axes, "seed");
     }
 
     static String key(Row r) throws Exception {
@@ -70,4 +69,21 @@ public final class Summaries {
     private static Double nan(double d) {
         return Double.isNaN(d) ? null : d;
     }
+
+    /** The axes other than {@code axis} and {@code seed}, as {@code k=v,...} in axis order. */
+    public static String groupKey(Map<String, String> axes, String axis) {
+        return groupKey(axes, axis, java.util.Set.of());
+    }
+
+    /** The axes other than {@code axis}, those zipped with it, and {@code seed}, as {@code k=v,...}. */
+    public static String groupKey(Map<String, String> axes, String axis, java.util.Set<String> zipped) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, String> e : axes.entrySet()) {
+            if (e.getKey().equals(axis) || e.getKey().equals("seed") || zipped.contains(e.getKey())) continue;
+            if (b.length() > 0) b.append(',');
+            b.append(e.getKey()).append('=').append(e.getValue());
+        }
+        return b.toString();
+    }
+
 }

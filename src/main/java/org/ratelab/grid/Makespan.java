@@ -1,5 +1,6 @@
 package org.ratelab.grid;
 
+import org.ratelab.train.RunConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

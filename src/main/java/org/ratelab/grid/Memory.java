@@ -9,7 +9,6 @@ import org.ratelab.data.TeacherStudentSpec;
 import org.ratelab.model.ModelSpec;
 import org.ratelab.probes.Metrics;
 import org.ratelab.probes.ProbeSpec;
-import org.ratelab.spec.RunBinder;
 import org.ratelab.spec.SpecException;
 import org.ratelab.train.TrainSpec;
 

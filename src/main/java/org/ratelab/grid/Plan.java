@@ -1,5 +1,6 @@
 package org.ratelab.grid;
 
+import org.ratelab.train.RunConfig;
 import java.util.List;
 import org.ratelab.spec.ExperimentSpec;
 

@@ -1,5 +1,6 @@
 package org.ratelab.grid;
 
+import org.ratelab.train.RunConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,7 +15,6 @@ import java.util.Map;
 import org.ratelab.spec.Axis;
 import org.ratelab.spec.ExperimentSpec;
 import org.ratelab.spec.Node;
-import org.ratelab.spec.RunBinder;
 import org.ratelab.spec.SpecException;
 import org.ratelab.train.TrainSpec;
 

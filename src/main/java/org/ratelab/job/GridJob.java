@@ -26,7 +26,7 @@ import org.ratelab.fits.FitSpec;
 import org.ratelab.fits.Rates;
 import org.ratelab.fits.Summaries;
 import org.ratelab.grid.Plan;
-import org.ratelab.grid.RunConfig;
+import org.ratelab.train.RunConfig;
 import org.ratelab.grid.Scheduler;
 import org.ratelab.laws.ScalingLaws;
 import org.ratelab.spec.SpecException;

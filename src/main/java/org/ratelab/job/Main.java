@@ -1,20 +1,22 @@
 package org.ratelab.job;
 
 import java.io.PrintWriter;
+import org.ratelab.api.PluginException;
 import org.ratelab.spec.SpecException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The ratelab CLI: {@code run}, {@code plan}, {@code sql}, {@code checks}, {@code report},
- * {@code reproduce}, {@code env}, {@code bench}. Exit status: 0 success (diverged or failed runs are results, not errors),
+ * {@code reproduce}, {@code env}, {@code bench}, {@code kinds}. Exit status: 0 success (diverged or failed runs are results, not errors),
  * 2 a spec or request that cannot be carried out (one line on stderr, nothing written), 1 an unexpected
  * failure ({@code checks}: 1 when a check failed).
  */
 @Command(name = "ratelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Convergence theorems held against real training runs, at grid scale, on Spark.",
         subcommands = {RunCommand.class, PlanCommand.class, SqlCommand.class, ChecksCommand.class,
-            ReportCommand.class, ReproduceCommand.class, EnvCommand.class, BenchCommand.class, LatencyBenchCommand.class})
+            ReportCommand.class, ReproduceCommand.class, EnvCommand.class, BenchCommand.class, LatencyBenchCommand.class,
+            KindsCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
 
@@ -40,7 +42,7 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             Throwable e = ex;
-            if (e instanceof SpecException || e instanceof UsageException) {
+            if (e instanceof SpecException || e instanceof UsageException || e instanceof PluginException) {
                 err.println("ratelab: " + e.getMessage());
                 return EXIT_USAGE;
             }

@@ -101,6 +101,14 @@ final class RunCommand implements Callable<Integer> {
             o.printf("ratelab: resuming: %d of %d runs already committed; training %d%n", committed,
                     plan.runs().size(), plan.runs().size() - committed);
         }
+        if (!org.ratelab.api.Plugins.jars().isEmpty()) {
+            // executors load the plug-in classes from the same jars (added to every task's class path)
+            java.util.List<String> all = new java.util.ArrayList<>();
+            String given = confMap.get("spark.jars");
+            if (given != null && !given.isBlank()) all.add(given);
+            for (java.nio.file.Path p : org.ratelab.api.Plugins.jars()) all.add(p.toUri().toString());
+            confMap.put("spark.jars", String.join(",", all));
+        }
         SparkSession spark = Sessions.start(master, confMap);
         OutputDir target = null;
         try {
@@ -154,6 +162,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tool", "ratelab");
         m.put("version", Main.version());
+        m.put("plugins", KindsCommand.pluginRecords());
         m.put("experiment", plan.spec().name());
         m.put("spec", plan.spec().file());
         m.put("profile", plan.spec().profile());

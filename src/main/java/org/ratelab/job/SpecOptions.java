@@ -1,6 +1,9 @@
 package org.ratelab.job;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ratelab.api.Plugins;
 import org.ratelab.grid.Plan;
 import org.ratelab.grid.Planner;
 import org.ratelab.spec.ExperimentSpec;
@@ -24,6 +27,16 @@ final class SpecOptions {
     @Option(names = "--force", description = "Run a grid larger than the size limit.")
     boolean force;
 
+    @Option(names = "--jars", paramLabel = "JAR[,JAR...]", split = ",",
+            description = "Plug-in jars whose kinds (optimizers, models, data sources) the spec may name; "
+                    + "also every *.jar of a plugins/ directory beside the spec and of RATELAB_PLUGINS.")
+    List<Path> jars = new ArrayList<>();
+
+    /** Loads the plug-ins of {@code --jars}, {@code plugins/} beside the spec and {@code RATELAB_PLUGINS}. */
+    void usePlugins() {
+        Plugins.use(Plugins.gather(jars, spec, System.getenv("RATELAB_PLUGINS")));
+    }
+
     /** Loads, checks the size limit, expands and validates every run against this JVM's executor heap. */
     Plan plan() {
         return plan(org.ratelab.grid.Memory.executorHeap(null, null));
@@ -35,6 +48,7 @@ final class SpecOptions {
      */
     Plan plan(long executorHeapBytes) {
         if (maxRuns != null && maxRuns < 1) throw new UsageException("--max-runs must be >= 1, got " + maxRuns);
+        usePlugins();
         ExperimentSpec s = SpecLoader.load(spec, profile);
         long count = Planner.count(s);
         long limit = maxRuns != null ? maxRuns : s.maxRuns();

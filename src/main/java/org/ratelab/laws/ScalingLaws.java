@@ -24,6 +24,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ratelab.fits.Bootstrap;
 import org.ratelab.fits.FitSpec;
+import org.ratelab.fits.Summaries;
 import org.ratelab.table.Schemas;
 
 /**
@@ -186,20 +187,14 @@ public final class ScalingLaws {
         return out.iterator();
     }
 
-    /** The axes other than {@code axis} and {@code seed}, as {@code k=v,...} in axis order. */
+    /** The group of a law on {@code axis}: {@link Summaries#groupKey(Map, String)}. */
     public static String groupKey(Map<String, String> axes, String axis) {
-        return groupKey(axes, axis, java.util.Set.of());
+        return Summaries.groupKey(axes, axis);
     }
 
-    /** The axes other than {@code axis}, those zipped with it, and {@code seed}, as {@code k=v,...}. */
+    /** The group of a law on {@code axis} with its zip partners: {@link Summaries#groupKey(Map, String, java.util.Set)}. */
     public static String groupKey(Map<String, String> axes, String axis, java.util.Set<String> zipped) {
-        StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, String> e : axes.entrySet()) {
-            if (e.getKey().equals(axis) || e.getKey().equals("seed") || zipped.contains(e.getKey())) continue;
-            if (b.length() > 0) b.append(',');
-            b.append(e.getKey()).append('=').append(e.getValue());
-        }
-        return b.toString();
+        return Summaries.groupKey(axes, axis, zipped);
     }
 
     static Iterator<Row> fit(String key, Iterator<Row> it, FitSpec spec) {

@@ -53,4 +53,12 @@ public record DeepLinearSpec(int depth, int width, String parameterization, Stri
     public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
         return Mlp.buffers(depth, width, n, nTest, d, hvp);
     }
+
+    /** Registers {@code DeepLinearSpec} (META-INF/services/org.ratelab.model.ModelKind). */
+    public static final class Provider implements ModelKind {
+        @Override public String name() { return KIND; }
+        @Override public String doc() { return "Deep linear network W_L...W_1 x, square loss (Jacot et al. 2021)"; }
+        @Override public Class<? extends Record> config() { return DeepLinearSpec.class; }
+        @Override public ModelSpec parse(Node n) { return DeepLinearSpec.parse(n); }
+    }
 }

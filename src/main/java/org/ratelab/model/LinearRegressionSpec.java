@@ -42,4 +42,12 @@ public record LinearRegressionSpec(String init, double l1) implements ModelSpec 
                 new Buffer("data.d", "the input Gram min(data.n, data.d)^2", k * k, 3),
                 new Buffer("data.n", "residuals max(n, test_n)", Math.max(n, nTest)));
     }
+
+    /** Registers {@code LinearRegressionSpec} (META-INF/services/org.ratelab.model.ModelKind). */
+    public static final class Provider implements ModelKind {
+        @Override public String name() { return KIND; }
+        @Override public String doc() { return "Least-squares linear regression, F*, mu, L and PL constant in closed form"; }
+        @Override public Class<? extends Record> config() { return LinearRegressionSpec.class; }
+        @Override public ModelSpec parse(Node n) { return LinearRegressionSpec.parse(n); }
+    }
 }

@@ -40,4 +40,12 @@ public record LogisticRegressionSpec(double reg, double l1, String init) impleme
                 new Buffer("data.d", "Newton's Hessian data.d x data.d", reg > 0 && d <= 2000 ? d * d : 0, 2),
                 new Buffer("data.n", "margins max(n, test_n)", Math.max(n, nTest)));
     }
+
+    /** Registers {@code LogisticRegressionSpec} (META-INF/services/org.ratelab.model.ModelKind). */
+    public static final class Provider implements ModelKind {
+        @Override public String name() { return KIND; }
+        @Override public String doc() { return "l2-regularized logistic regression on labels +-1 (Cox 1958)"; }
+        @Override public Class<? extends Record> config() { return LogisticRegressionSpec.class; }
+        @Override public ModelSpec parse(Node n) { return LogisticRegressionSpec.parse(n); }
+    }
 }

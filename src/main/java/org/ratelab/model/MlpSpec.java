@@ -75,4 +75,12 @@ public record MlpSpec(int depth, int width, String activation, String parameteri
     public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
         return Mlp.buffers(depth, width, n, nTest, d, hvp);
     }
+
+    /** Registers {@code MlpSpec} (META-INF/services/org.ratelab.model.ModelKind). */
+    public static final class Provider implements ModelKind {
+        @Override public String name() { return KIND; }
+        @Override public String doc() { return "Deep fully connected network of depth L, square loss"; }
+        @Override public Class<? extends Record> config() { return MlpSpec.class; }
+        @Override public ModelSpec parse(Node n) { return MlpSpec.parse(n); }
+    }
 }

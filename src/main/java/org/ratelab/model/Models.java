@@ -1,33 +1,24 @@
 package org.ratelab.model;
 
 import java.util.List;
+import org.ratelab.api.Registry;
 import org.ratelab.spec.Node;
 
-/** Parses a spec's {@code model:} section into the record of its kind. */
+/**
+ * The model registry: every {@link ModelKind} on the class path or in a plug-in jar, and the parser of a
+ * spec's {@code model:} section (selected by {@code kind}).
+ */
 public final class Models {
     private Models() {}
 
-    public static final List<String> KINDS = List.of(LinearRegressionSpec.KIND, LogisticRegressionSpec.KIND,
-            TwoLayerSpec.KIND, MlpSpec.KIND, DeepLinearSpec.KIND, QuadraticSpec.KIND, QuadraticSpec.NOISY_KIND,
-            SaddleSpec.KIND);
+    public static final Registry<ModelKind> REGISTRY = new Registry<>("model", "kind", ModelKind.class);
 
-    /** Model kinds that ignore the inputs (pair them with {@code data: {kind: none}}). */
-    public static final List<String> DATA_FREE = List.of(QuadraticSpec.KIND, QuadraticSpec.NOISY_KIND,
-            SaddleSpec.KIND);
+    /** Every registered model kind, ratelab's own first. */
+    public static List<String> names() { return REGISTRY.names(); }
 
     public static ModelSpec parse(Node n) {
-        String kind = n.choice("kind", null, KINDS);
-        ModelSpec spec = switch (kind) {
-            case LinearRegressionSpec.KIND -> LinearRegressionSpec.parse(n);
-            case LogisticRegressionSpec.KIND -> LogisticRegressionSpec.parse(n);
-            case TwoLayerSpec.KIND -> TwoLayerSpec.parse(n);
-            case MlpSpec.KIND -> MlpSpec.parse(n);
-            case DeepLinearSpec.KIND -> DeepLinearSpec.parse(n);
-            case QuadraticSpec.KIND -> QuadraticSpec.parse(n, false);
-            case QuadraticSpec.NOISY_KIND -> QuadraticSpec.parse(n, true);
-            case SaddleSpec.KIND -> SaddleSpec.parse(n);
-            default -> throw n.error("kind", "unknown model kind '" + kind + "'");
-        };
+        String kind = n.choice("kind", null, REGISTRY.names());
+        ModelSpec spec = REGISTRY.get(kind).parse(n);
         n.done();
         return spec;
     }

@@ -57,4 +57,20 @@ public record QuadraticSpec(int dim, double kappa, double smoothness, String spe
     public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
         return List.of(new Buffer("model.dim", "the spectrum (dim)", dim));
     }
+
+    /** Registers {@code QuadraticSpec} (META-INF/services/org.ratelab.model.ModelKind). */
+    public static final class Provider implements ModelKind {
+        @Override public String name() { return KIND; }
+        @Override public String doc() { return "Quadratic test function with eigenvalues between L/kappa and L"; }
+        @Override public Class<? extends Record> config() { return QuadraticSpec.class; }
+        @Override public ModelSpec parse(Node n) { return QuadraticSpec.parse(n, false); }
+    }
+
+    /** Registers {@code QuadraticSpec} (META-INF/services/org.ratelab.model.ModelKind). */
+    public static final class NoisyProvider implements ModelKind {
+        @Override public String name() { return NOISY_KIND; }
+        @Override public String doc() { return "Quadratic with the exact stochastic gradient model of its noise"; }
+        @Override public Class<? extends Record> config() { return QuadraticSpec.class; }
+        @Override public ModelSpec parse(Node n) { return QuadraticSpec.parse(n, true); }
+    }
 }

@@ -53,4 +53,12 @@ public record SaddleSpec(int dim, double negativeCurvature, double kappa, double
     public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
         return List.of(new Buffer("model.dim", "the spectrum (dim)", dim));
     }
+
+    /** Registers {@code SaddleSpec} (META-INF/services/org.ratelab.model.ModelKind). */
+    public static final class Provider implements ModelKind {
+        @Override public String name() { return KIND; }
+        @Override public String doc() { return "A strict saddle of chosen negative curvature (Ge, Huang, Jin & Yuan 2015)"; }
+        @Override public Class<? extends Record> config() { return SaddleSpec.class; }
+        @Override public ModelSpec parse(Node n) { return SaddleSpec.parse(n); }
+    }
 }

@@ -82,4 +82,12 @@ public record TwoLayerSpec(int width, String activation, String parameterization
             default -> 0.0;
         };
     }
+
+    /** Registers {@code TwoLayerSpec} (META-INF/services/org.ratelab.model.ModelKind). */
+    public static final class Provider implements ModelKind {
+        @Override public String name() { return KIND; }
+        @Override public String doc() { return "Two-layer network, square loss; standard, NTK and mean-field parameterizations"; }
+        @Override public Class<? extends Record> config() { return TwoLayerSpec.class; }
+        @Override public ModelSpec parse(Node n) { return TwoLayerSpec.parse(n); }
+    }
 }

@@ -37,4 +37,12 @@ public record AdagradNormSpec(double lr, double b0, int batchSize, String sampli
             @Override public boolean fullGradientAtIterate() { return source.full(); }
         };
     }
+
+    /** Registers {@code AdagradNormSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "AdaGrad-Norm, one scalar adaptive step (Ward, Wu & Bottou 2019, arXiv:1806.01811)"; }
+        @Override public Class<? extends Record> config() { return AdagradNormSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return AdagradNormSpec.parse(n); }
+    }
 }

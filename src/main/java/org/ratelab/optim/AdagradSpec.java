@@ -52,4 +52,12 @@ public record AdagradSpec(double lr, double lrDecay, double weightDecay, double 
             }
         };
     }
+
+    /** Registers {@code AdagradSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "Adagrad as torch.optim.Adagrad (Duchi, Hazan & Singer 2011)"; }
+        @Override public Class<? extends Record> config() { return AdagradSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return AdagradSpec.parse(n); }
+    }
 }

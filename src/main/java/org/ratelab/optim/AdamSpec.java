@@ -98,4 +98,12 @@ public record AdamSpec(double lr, double beta1, double beta2, double eps, double
             return true;
         }
     }
+
+    /** Registers {@code AdamSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "Adam and AMSGrad as torch.optim.Adam (Kingma & Ba 2015, arXiv:1412.6980)"; }
+        @Override public Class<? extends Record> config() { return AdamSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return AdamSpec.parse(n); }
+    }
 }

@@ -31,4 +31,12 @@ public record GdSpec(double lr, Schedule schedule, Noise noise) implements Optim
             @Override public boolean fullGradientAtIterate() { return true; }
         };
     }
+
+    /** Registers {@code GdSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "Full-batch gradient descent (Cauchy 1847), optionally with injected gradient noise"; }
+        @Override public Class<? extends Record> config() { return GdSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return GdSpec.parse(n); }
+    }
 }

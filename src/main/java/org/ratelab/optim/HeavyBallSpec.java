@@ -41,4 +41,12 @@ public record HeavyBallSpec(double lr, double momentum, int batchSize, String sa
             @Override public boolean fullGradientAtIterate() { return source.full(); }
         };
     }
+
+    /** Registers {@code HeavyBallSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "Heavy-ball momentum (Polyak 1964)"; }
+        @Override public Class<? extends Record> config() { return HeavyBallSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return HeavyBallSpec.parse(n); }
+    }
 }

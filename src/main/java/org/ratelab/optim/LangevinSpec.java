@@ -36,4 +36,12 @@ public record LangevinSpec(double lr, double temperature, int batchSize, String 
             @Override public boolean fullGradientAtIterate() { return source.full(); }
         };
     }
+
+    /** Registers {@code LangevinSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "Langevin / noisy gradient descent (unadjusted Langevin algorithm; Roberts & Tweedie 1996)"; }
+        @Override public Class<? extends Record> config() { return LangevinSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return LangevinSpec.parse(n); }
+    }
 }

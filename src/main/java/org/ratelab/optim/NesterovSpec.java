@@ -42,4 +42,12 @@ public record NesterovSpec(double lr, double momentum, String variant, int batch
             for (int i = 0; i < dim; i++) theta[i] = y[i] - eta * g[i];
         };
     }
+
+    /** Registers {@code NesterovSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "Nesterov's accelerated gradient, two-sequence form (Nesterov 1983)"; }
+        @Override public Class<? extends Record> config() { return NesterovSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return NesterovSpec.parse(n); }
+    }
 }

@@ -35,7 +35,7 @@ public record Noise(String kind, double scale) implements Serializable {
     }
 
     public static Noise parse(Node n) {
-        if (n.keys().isEmpty()) return NONE;
+        if (n.isEmpty()) return NONE;
         Noise s = new Noise(n.choice("kind", "none", KINDS), n.nonNegative("scale", NONE.scale));
         n.done();
         return s;

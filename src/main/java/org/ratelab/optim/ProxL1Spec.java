@@ -41,4 +41,12 @@ public record ProxL1Spec(double lr, int batchSize, String sampling, Schedule sch
             @Override public boolean fullGradientAtIterate() { return source.full(); }
         };
     }
+
+    /** Registers {@code ProxL1Spec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "Proximal gradient (ISTA) for an l1 penalty (Combettes & Wajs 2005; Beck & Teboulle 2009)"; }
+        @Override public Class<? extends Record> config() { return ProxL1Spec.class; }
+        @Override public OptimizerSpec parse(Node n) { return ProxL1Spec.parse(n); }
+    }
 }

@@ -70,4 +70,12 @@ public record RmspropSpec(double lr, double alpha, double eps, double weightDeca
             }
         };
     }
+
+    /** Registers {@code RmspropSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "RMSprop, plain and centered, as torch.optim.RMSprop (Tieleman & Hinton 2012)"; }
+        @Override public Class<? extends Record> config() { return RmspropSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return RmspropSpec.parse(n); }
+    }
 }

@@ -33,4 +33,12 @@ public record SagSpec(double lr, int batchSize, String sampling, Schedule schedu
             for (int i = 0; i < dim; i++) theta[i] -= eta * table.mean[i];
         };
     }
+
+    /** Registers {@code SagSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "SAG, stochastic average gradient (Le Roux, Schmidt & Bach 2012)"; }
+        @Override public Class<? extends Record> config() { return SagSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return SagSpec.parse(n); }
+    }
 }

@@ -106,4 +106,12 @@ public record SagaSpec(double lr, int batchSize, String sampling, Schedule sched
             }
         }
     }
+
+    /** Registers {@code SagaSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "SAGA, table of per-sample gradients (Defazio, Bach & Lacoste-Julien 2014)"; }
+        @Override public Class<? extends Record> config() { return SagaSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return SagaSpec.parse(n); }
+    }
 }

@@ -46,7 +46,7 @@ public record Schedule(String kind, double q, double n0, double decay, long ever
     }
 
     public static Schedule parse(Node n) {
-        if (n.keys().isEmpty()) return CONSTANT;
+        if (n.isEmpty()) return CONSTANT;
         String kind = n.choice("kind", "constant", KINDS);
         double q = n.dbl("q", CONSTANT.q, 0.0, 1.0, true);
         double n0 = n.dbl("n0", CONSTANT.n0, 0.0, 1e12, true);

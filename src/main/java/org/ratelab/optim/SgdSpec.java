@@ -78,4 +78,12 @@ public record SgdSpec(double lr, int batchSize, String sampling, double momentum
             for (int i = 0; i < dim; i++) theta[i] -= eta * g[i];
         }
     }
+
+    /** Registers {@code SgdSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "Minibatch SGD with momentum, dampening and Nesterov, as torch.optim.SGD (Robbins & Monro 1951)"; }
+        @Override public Class<? extends Record> config() { return SgdSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return SgdSpec.parse(n); }
+    }
 }

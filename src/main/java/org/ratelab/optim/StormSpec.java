@@ -65,4 +65,12 @@ public record StormSpec(double lr, double a, boolean adaptive, double w, double 
             }
         };
     }
+
+    /** Registers {@code StormSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "STORM, momentum-based variance reduction (Cutkosky & Orabona 2019, arXiv:1905.10018)"; }
+        @Override public Class<? extends Record> config() { return StormSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return StormSpec.parse(n); }
+    }
 }

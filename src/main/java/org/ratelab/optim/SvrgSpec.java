@@ -55,4 +55,12 @@ public record SvrgSpec(double lr, int innerLoop, int batchSize, String sampling,
             }
         };
     }
+
+    /** Registers {@code SvrgSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
+    public static final class Provider implements OptimizerKind {
+        @Override public String name() { return NAME; }
+        @Override public String doc() { return "SVRG, option I (Johnson & Zhang 2013)"; }
+        @Override public Class<? extends Record> config() { return SvrgSpec.class; }
+        @Override public OptimizerSpec parse(Node n) { return SvrgSpec.parse(n); }
+    }
 }

@@ -13,7 +13,6 @@ import org.ratelab.model.NtkLimit;
 import org.ratelab.model.ParamBlock;
 import org.ratelab.optim.AdaptiveStep;
 import org.ratelab.optim.Optimizer;
-import org.ratelab.train.CurvePoint;
 
 /**
  * Per-run probe state: measures the {@link Metrics} at the trainer's recorded points as {@link ProbeSpec}

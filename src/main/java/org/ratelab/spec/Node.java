@@ -20,10 +20,37 @@ public final class Node {
     private final String path;
     private final Map<String, Object> map;
     private final Set<String> read = new LinkedHashSet<>();
+    /** Non-null in describing mode: every typed reader records its key here instead of reading a value. */
+    private final Map<String, Described> described;
 
     public Node(String path, Map<String, Object> map) {
+        this(path, map, null);
+    }
+
+    private Node(String path, Map<String, Object> map, Map<String, Described> described) {
         this.path = path == null ? "" : path;
         this.map = map == null ? Map.of() : map;
+        this.described = described;
+    }
+
+    /** A key as a section's parser declares it: its path, type with range, and default ("required" if none). */
+    public record Described(String path, String type, String dflt) {
+    }
+
+    /**
+     * An empty section in describing mode: each typed reader records into {@code sink} (by path, in reading
+     * order, a later and more specific reader of the same key replacing the earlier record) the key, its type
+     * and range and its default, and returns the default, or a stand-in for a required key. This is how
+     * {@code ratelab kinds} documents a kind's keys from the parser itself.
+     */
+    public static Node describing(String path, Map<String, Described> sink) {
+        return new Node(path, Map.of(), sink);
+    }
+
+    private boolean note(String key, String type, String dflt) {
+        if (described == null) return false;
+        described.put(pathOf(key), new Described(pathOf(key), type, dflt));
+        return true;
     }
 
     /** The dotted path of this mapping ("" at the root). */
@@ -47,6 +74,7 @@ public final class Node {
     // ---- strings and choices ----
 
     public String str(String key, String dflt) {
+        if (note(key, "string", dflt == null ? "required" : dflt)) return dflt == null ? "" : dflt;
         Object v = raw(key);
         if (v == null) {
             if (dflt == null) throw error(key, "is required");
@@ -59,6 +87,9 @@ public final class Node {
 
     /** A string that must be one of {@code choices} (case-sensitive, as written in the docs). */
     public String choice(String key, String dflt, Collection<String> choices) {
+        if (note(key, "one of " + String.join(", ", choices), dflt == null ? "required" : dflt)) {
+            return dflt != null ? dflt : choices.iterator().next();
+        }
         String s = str(key, dflt);
         if (!choices.contains(s)) {
             throw error(key, "unknown value '" + s + "'; expected one of " + String.join(", ", choices));
@@ -69,6 +100,7 @@ public final class Node {
     // ---- numbers ----
 
     public double dbl(String key, double dflt) {
+        if (note(key, "number", Double.isNaN(dflt) ? "required" : fmt(dflt))) return Double.isNaN(dflt) ? 1.0 : dflt;
         Object v = raw(key);
         if (v == null) {
             if (Double.isNaN(dflt)) throw error(key, "is required");
@@ -79,6 +111,10 @@ public final class Node {
 
     /** A finite double in [lo, hi]; exclusive bounds when {@code open}. */
     public double dbl(String key, double dflt, double lo, double hi, boolean openLo) {
+        if (note(key, "number " + (openLo ? "(" : "[") + fmt(lo) + ", " + fmt(hi) + "]",
+                Double.isNaN(dflt) ? "required" : fmt(dflt))) {
+            return Double.isNaN(dflt) ? Math.max(lo, Math.min(hi, 1.0)) : dflt;
+        }
         double d = dbl(key, dflt);
         checkRange(key, d, lo, hi, openLo);
         return d;
@@ -123,6 +159,10 @@ public final class Node {
      * number as written, never wrapped into range.
      */
     public long lng(String key, long dflt, long lo, long hi) {
+        if (note(key, "integer [" + (lo == Long.MIN_VALUE + 1 ? "-inf" : lo) + ", " + (hi == Long.MAX_VALUE ? "inf" : hi) + "]",
+                dflt == Long.MIN_VALUE ? "required" : String.valueOf(dflt))) {
+            return dflt == Long.MIN_VALUE ? Math.max(lo, Math.min(hi, 1)) : dflt;
+        }
         Object v = raw(key);
         java.math.BigInteger r;
         if (v == null) {
@@ -155,6 +195,7 @@ public final class Node {
     }
 
     public boolean bool(String key, boolean dflt) {
+        if (note(key, "boolean", String.valueOf(dflt))) return dflt;
         Object v = raw(key);
         if (v == null) return dflt;
         if (v instanceof Boolean b) return b;
@@ -166,6 +207,7 @@ public final class Node {
     /** A child mapping; an absent key gives an empty mapping. */
     @SuppressWarnings("unchecked")
     public Node child(String key) {
+        if (described != null) return new Node(pathOf(key), Map.of(), described);
         Object v = raw(key);
         if (v == null) return new Node(pathOf(key), Map.of());
         if (v instanceof Map<?, ?> m) return new Node(pathOf(key), (Map<String, Object>) m);
@@ -174,6 +216,9 @@ public final class Node {
 
     /** A list of doubles (a scalar is a list of one). */
     public double[] doubles(String key, double[] dflt) {
+        if (note(key, "number or list of numbers", dflt == null ? "required" : java.util.Arrays.toString(dflt))) {
+            return dflt == null ? new double[] {1.0} : dflt;
+        }
         Object v = raw(key);
         if (v == null) {
             if (dflt == null) throw error(key, "is required");
@@ -187,11 +232,15 @@ public final class Node {
         return out;
     }
 
+    /** True when the mapping has no key (never in describing mode, where every key is to be recorded). */
+    public boolean isEmpty() { return described == null && map.isEmpty(); }
+
     /** Keys of this mapping, in file order. */
     public Set<String> keys() { return map.keySet(); }
 
     /** Rejects keys that no reader asked for. */
     public void done() {
+        if (described != null) return;
         Set<String> unknown = new TreeSet<>(map.keySet());
         unknown.removeAll(read);
         if (!unknown.isEmpty()) {

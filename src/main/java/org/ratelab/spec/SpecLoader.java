@@ -1,5 +1,6 @@
 package org.ratelab.spec;
 
+import org.ratelab.grid.RunBinder;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.NoSuchFileException;

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.ratelab.grid.RunConfig;
+import org.ratelab.train.RunConfig;
 import org.ratelab.probes.Metrics;
-import org.ratelab.train.CurvePoint;
+import org.ratelab.probes.CurvePoint;
 import org.ratelab.train.RunResult;
 
 /** Converts run results into rows of {@link Schemas#RUNS} and {@link Schemas#CURVES}. */

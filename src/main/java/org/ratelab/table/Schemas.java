@@ -175,7 +175,19 @@ public final class Schemas {
     });
 
     /** Verdicts of the spec's declared checks. */
-    public static final StructType CHECKS = org.ratelab.checks.Checks.SCHEMA;
+    public static final StructType CHECKS = new StructType(new StructField[] {
+        DataTypes.createStructField("experiment", DataTypes.StringType, false),
+        DataTypes.createStructField("check", DataTypes.StringType, false),
+        DataTypes.createStructField("predicted", DataTypes.DoubleType, true),
+        DataTypes.createStructField("observed", DataTypes.DoubleType, true),
+        DataTypes.createStructField("ci_low", DataTypes.DoubleType, true),
+        DataTypes.createStructField("ci_high", DataTypes.DoubleType, true),
+        DataTypes.createStructField("passed", DataTypes.BooleanType, false),
+        DataTypes.createStructField("detail", DataTypes.StringType, false),
+        DataTypes.createStructField("expect", DataTypes.StringType, false),
+        DataTypes.createStructField("n_runs", DataTypes.LongType, false),
+        DataTypes.createStructField("description", DataTypes.StringType, false),
+    });
 
     /** Per group of runs that differ only by seed: median and bootstrap interval of each per-run rate. */
     public static final StructType SUMMARIES = new StructType(new StructField[] {

@@ -1,8 +1,8 @@
 package org.ratelab.train;
 
+import org.ratelab.probes.CurvePoint;
 import java.io.Serializable;
 import java.util.List;
-import org.ratelab.grid.RunConfig;
 import org.ratelab.probes.ProbeSummary;
 
 /**

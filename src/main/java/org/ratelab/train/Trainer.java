@@ -1,10 +1,9 @@
 package org.ratelab.train;
 
+import org.ratelab.probes.CurvePoint;
 import java.util.ArrayList;
 import java.util.List;
 import org.ratelab.data.Dataset;
-import org.ratelab.grid.RunConfig;
-import org.ratelab.grid.Seeds;
 import org.ratelab.linalg.Blas;
 import org.ratelab.model.Model;
 import org.ratelab.optim.Optimizer;

@@ -1,5 +1,6 @@
 package org.ratelab.grid;
 
+import org.ratelab.train.RunConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package org.ratelab.grid;
 
+import org.ratelab.train.Seeds;
+import org.ratelab.train.RunConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ratelab.TestSpecs;
 import org.ratelab.data.Dataset;
-import org.ratelab.spec.RunBinder;
 import org.ratelab.spec.SpecException;
 import org.ratelab.spec.SpecLoader;
 

@@ -11,7 +11,7 @@ import org.ratelab.data.DataSpec;
 import org.ratelab.data.Dataset;
 import org.ratelab.linalg.Blas;
 import org.ratelab.spec.Node;
-import org.ratelab.spec.RunBinder;
+import org.ratelab.grid.RunBinder;
 import org.ratelab.spec.SpecException;
 
 /** Model × data pairings checked at validation, and the digits data set trained end to end with a test split. */

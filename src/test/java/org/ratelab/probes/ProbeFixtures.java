@@ -2,9 +2,8 @@ package org.ratelab.probes;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.ratelab.grid.RunConfig;
-import org.ratelab.spec.RunBinder;
-import org.ratelab.train.CurvePoint;
+import org.ratelab.train.RunConfig;
+import org.ratelab.grid.RunBinder;
 import org.ratelab.train.RunResult;
 import org.ratelab.train.Trainer;
 

@@ -11,15 +11,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.ratelab.data.Dataset;
-import org.ratelab.grid.RunConfig;
-import org.ratelab.grid.Seeds;
+import org.ratelab.train.RunConfig;
+import org.ratelab.train.Seeds;
 import org.ratelab.linalg.Eigen;
 import org.ratelab.model.Model;
 import org.ratelab.model.ModelSpec;
 import org.ratelab.model.Models;
 import org.ratelab.model.NtkLimit;
 import org.ratelab.spec.Node;
-import org.ratelab.train.CurvePoint;
 import org.ratelab.train.RunResult;
 
 /** The NTK probe against a direct Jacobian product, and its infinite-width deviation against width. */

@@ -9,7 +9,6 @@ import static org.ratelab.probes.ProbeFixtures.value;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ratelab.train.CurvePoint;
 import org.ratelab.train.RunResult;
 
 /**

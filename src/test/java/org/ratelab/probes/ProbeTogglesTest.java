@@ -12,7 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.ratelab.spec.Node;
 import org.ratelab.spec.SpecException;
-import org.ratelab.train.CurvePoint;
 import org.ratelab.train.RunResult;
 
 /** Probes never change the trajectory, and the probes section binds like every other run section. */

@@ -1,5 +1,6 @@
 package org.ratelab.train;
 
+import org.ratelab.probes.CurvePoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,7 +14,6 @@ import org.ratelab.TestSpecs;
 import org.ratelab.data.Dataset;
 import org.ratelab.grid.Plan;
 import org.ratelab.grid.Planner;
-import org.ratelab.grid.RunConfig;
 import org.ratelab.model.Model;
 import org.ratelab.model.ModelSpec;
 import org.ratelab.probes.Metrics;

@@ -1,4 +1,4 @@
-package org.ratelab.grid;
+package org.ratelab.train;
 
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;

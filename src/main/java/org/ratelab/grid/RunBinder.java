@@ -1,7 +1,11 @@
-package org.ratelab.spec;
+package org.ratelab.grid;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.ratelab.api.Registry;
+import org.ratelab.spec.Canon;
+import org.ratelab.spec.Node;
+import org.ratelab.spec.SpecException;
 import org.ratelab.data.DataSets;
 import org.ratelab.data.DataSpec;
 import org.ratelab.model.ModelSpec;
@@ -36,12 +40,30 @@ public final class RunBinder {
         Map<String, Object> canon = new TreeMap<>();
         canon.put("experiment", experiment);
         canon.put("seed", seed);
-        canon.put("data", data.canonical());
-        canon.put("model", model.canonical());
-        canon.put("optimizer", optimizer.canonical());
+        canon.put("data", withPlugin(data.canonical(), DataSets.REGISTRY.get(data.kind())));
+        canon.put("model", withPlugin(model.canonical(), Models.REGISTRY.get(model.kind())));
+        canon.put("optimizer", withPlugin(optimizer.canonical(), Optimizers.REGISTRY.get(optimizer.name())));
         canon.put("train", train.canonical());
         canon.put("probes", probes.canonical());
         return new Bound(seed, data, model, optimizer, train, probes, canon);
+    }
+
+    /** Key of a plug-in kind's section in {@code config_json}: {@code {jar, version}} of its provider. */
+    public static final String PLUGIN = "plugin";
+
+    /**
+     * A section's canonical map, with {@code plugin: {jar, version}} added when its kind comes from a plug-in
+     * jar (ratelab's own kinds add nothing, so their run_ids are what they were). The version is part of the
+     * run_id, so runs of two versions of a plug-in never share one; the jar's location is not.
+     */
+    static Map<String, Object> withPlugin(Map<String, Object> section, Object kind) {
+        if (kind == null || Registry.builtIn(kind)) return section;
+        Map<String, Object> out = new TreeMap<>(section);
+        Map<String, Object> p = new TreeMap<>();
+        p.put("jar", java.nio.file.Path.of(Registry.source(kind)).getFileName().toString());
+        p.put("version", Registry.version(kind));
+        out.put(PLUGIN, p);
+        return out;
     }
 
     /**
@@ -56,7 +78,12 @@ public final class RunBinder {
                 "train", b.train(), "probes", b.probes());
         for (Map.Entry<String, Object> e : sections.entrySet()) {
             if (id.get(e.getKey()) instanceof Map<?, ?> m) {
-                id.put(e.getKey(), Canon.identity((Map<String, Object>) m, e.getValue()));
+                Map<String, Object> section = Canon.identity((Map<String, Object>) m, e.getValue());
+                if (section.get(PLUGIN) instanceof Map<?, ?> p) {
+                    section = new TreeMap<>(section);
+                    section.put(PLUGIN, Map.of("version", p.get("version")));
+                }
+                id.put(e.getKey(), section);
             }
         }
         return id;

@@ -1,4 +1,4 @@
-package org.ratelab.train;
+package org.ratelab.probes;
 
 import java.io.Serializable;
 import java.util.Map;
