@@ -118,9 +118,11 @@ final class LatencyBenchCommand implements Callable<Integer> {
             for (int i = 0; i < KINDS.size(); i++) {
                 String kind = KINDS.get((i + r) % KINDS.size());
                 List<String> command = switch (kind) {
-                    case "session" -> List.of("bash", "-c", ". \"$0/jobs/jvm-opts.sh\"; ratelab_build; exec java "
-                            + "$RATELAB_JVM_OPTS ${RATELAB_JAVA_OPTS:--Xmx8g} -Dratelab.home=\"$0\" -cp \"$RATELAB_CP\" '"
-                            + Session.class.getName() + "'", home.toString());
+                    // the launcher's java line, with its class-data sharing archive (of its own), like the CLI's
+                    case "session" -> List.of("bash", "-c", ". \"$0/jobs/jvm-opts.sh\"; ratelab_build; "
+                            + "ratelab_cds session; rc=0; java $RATELAB_JVM_OPTS $RATELAB_CDS_OPTS "
+                            + "${RATELAB_JAVA_OPTS:--Xmx8g} -Dratelab.home=\"$0\" -cp \"$RATELAB_CP\" '"
+                            + Session.class.getName() + "' || rc=$?; ratelab_cds_keep $rc; exit $rc", home.toString());
                     case "report" -> List.of(launcher.toString(), "report", "--out", q.toString());
                     case "sql" -> List.of(launcher.toString(), "sql", "--out", q.toString(), "SELECT count(*) FROM runs");
                     default -> List.of(launcher.toString(), "run", spec.toString(), "--out",
