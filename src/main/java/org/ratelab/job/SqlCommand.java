@@ -52,12 +52,14 @@ final class SqlCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUERY", description = "A Spark SQL query.")
     String query;
 
-    @Option(names = "--format", paramLabel = "F", defaultValue = "table",
-            description = "table (tab-separated, to the terminal), csv or parquet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "F",
+            description = "table (tab-separated, to the terminal), csv or parquet (default: table; with --to, "
+                    + "parquet for a PATH ending in .parquet, else csv).")
     String format;
 
-    @Option(names = "--to", paramLabel = "PATH", description = "Write the result here (required for parquet; "
-            + "csv without it prints to the terminal).")
+    @Option(names = "--to", paramLabel = "PATH", description = "Write the result here: csv as one file with a "
+            + "header line, parquet as a directory of Spark's (required for parquet; csv without it prints to the "
+            + "terminal).")
     String to;
 
     /** Every view a query may name: the tables, and {@code curves_runs}. */
@@ -80,10 +82,15 @@ final class SqlCommand implements Callable<Integer> {
         parser.start();
         OutputDir od = where.open();
         if (limit < 1) throw new UsageException("--limit must be >= 1, got " + limit);
+        if (format == null) format = to == null ? "table" : to.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")
+                ? "parquet" : "csv";
         if (!java.util.List.of("table", "csv", "parquet").contains(format)) {
             throw new UsageException("--format must be table, csv or parquet, got " + format);
         }
         if (format.equals("parquet") && to == null) throw new UsageException("--format parquet needs --to PATH");
+        if (format.equals("table") && to != null) {
+            throw new UsageException("--format table prints to the terminal; --to needs --format csv or parquet");
+        }
         if (to != null) {
             OutFlag.check("--to", to, new org.apache.hadoop.conf.Configuration());
             if (new java.io.File(to).exists()) throw new UsageException("--to " + to + " already exists");
@@ -118,7 +125,7 @@ final class SqlCommand implements Callable<Integer> {
                 df.write().parquet(to);
                 o.println("wrote " + to);
             } else if (format.equals("csv") && to != null) {
-                jsonComplexColumns(df).coalesce(1).write().option("header", "true").csv(to);
+                writeOneCsv(jsonComplexColumns(df), to, spark.sparkContext().hadoopConfiguration());
                 o.println("wrote " + to);
             } else {
                 print(df, limit, o, format.equals("csv") ? "," : "\t");
@@ -227,6 +234,34 @@ final class SqlCommand implements Callable<Integer> {
             }
         }
         return df;
+    }
+
+    /**
+     * Writes {@code df} as ONE CSV file at {@code to}, header line first, quotes doubled inside quoted fields
+     * (RFC 4180, what DuckDB, pandas and spreadsheets read by default), written by Spark's CSV writer on one
+     * partition: Spark writes a directory of one part file beside {@code to}, whose part file is then renamed to
+     * {@code to} and the directory removed. A failure leaves nothing at {@code to}.
+     */
+    static void writeOneCsv(Dataset<Row> df, String to, org.apache.hadoop.conf.Configuration conf) throws IOException {
+        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(to);
+        org.apache.hadoop.fs.FileSystem fs = target.getFileSystem(conf);
+        org.apache.hadoop.fs.Path parent = fs.makeQualified(target).getParent();
+        org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(parent,
+                "." + target.getName() + ".ratelab-" + java.util.UUID.randomUUID());
+        try {
+            df.coalesce(1).write().option("header", "true").option("escape", "\"").csv(tmp.toString());  // RFC 4180 ""
+            org.apache.hadoop.fs.FileStatus[] parts = fs.globStatus(new org.apache.hadoop.fs.Path(tmp, "part-*"));
+            if (parts == null || parts.length != 1) {
+                throw new IOException("expected one CSV part file in " + tmp + ", found "
+                        + (parts == null ? 0 : parts.length));
+            }
+            // the raw file system on the local disk: no .crc checksum file beside the CSV
+            org.apache.hadoop.fs.FileSystem raw = fs instanceof org.apache.hadoop.fs.ChecksumFileSystem c
+                    ? c.getRawFileSystem() : fs;
+            if (!raw.rename(parts[0].getPath(), target)) throw new IOException("cannot move the CSV to " + to);
+        } finally {
+            fs.delete(tmp, true);
+        }
     }
 
     static void print(Dataset<Row> df, int limit, PrintWriter out, String sep) {

@@ -216,4 +216,66 @@ class SqlReadOnlyTest {
             assertEquals(List.of(), s.toList(), "the working directory stays empty");
         }
     }
+
+    /**
+     * {@code sql --to out.csv}: ONE file (no Spark folder, no checksum file beside it), a header line, every
+     * row, map columns as JSON with quotes doubled (RFC 4180); {@code --format table --to} is refused.
+     */
+    @Test
+    void toCsvWritesOneFileWithAHeader() throws Exception {
+        Path where = Files.createDirectories(dir.resolve("csv"));
+        Path csv = where.resolve("q.csv");
+        Process p = GridJobTest.cliProcessIn(where, "sql", "--out", out.root().toUri().getPath(), "--to", csv.toString(),
+                "SELECT run_id, 'a,b' AS text, layer_dist FROM curves WHERE step = 0 ORDER BY run_id");
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "sql timed out");
+        String log = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.exitValue(), log);
+        try (var s = Files.list(where)) {
+            assertEquals(List.of(csv), s.toList(), "one file, nothing beside it");
+        }
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("run_id,text,layer_dist", lines.get(0));
+        assertEquals(RUNS + 1, lines.size(), String.join("\n", lines));
+        List<Row> want = org.ratelab.table.Schemas.read(spark, "curves", out.table("curves")).where("step = 0")
+                .orderBy("run_id").select("run_id").collectAsList();
+        for (int i = 0; i < RUNS; i++) {
+            List<String> f = rfc4180(lines.get(i + 1));
+            assertEquals(3, f.size(), lines.get(i + 1));
+            assertEquals(want.get(i).getString(0), f.get(0));
+            assertEquals("a,b", f.get(1));
+            java.util.Map<?, ?> dist = new com.fasterxml.jackson.databind.ObjectMapper().readValue(f.get(2),
+                    java.util.Map.class);
+            assertTrue(!dist.isEmpty() && dist.values().stream().allMatch(v -> ((Number) v).doubleValue() == 0.0),
+                    "layer_dist at step 0: " + f.get(2));
+        }
+        Process bad = GridJobTest.cliProcessIn(where, "sql", "--out", out.root().toUri().getPath(), "--format", "table",
+                "--to", where.resolve("t.txt").toString(), "SELECT 1");
+        assertTrue(bad.waitFor(240, TimeUnit.SECONDS), "sql timed out");
+        String badLog = new String(bad.getInputStream().readAllBytes());
+        assertEquals(2, bad.exitValue(), badLog);
+        assertTrue(badLog.contains("--to needs --format csv or parquet"), badLog);
+    }
+
+    /** The fields of one CSV line by RFC 4180: quoted fields may hold commas, a doubled quote is one quote. */
+    static List<String> rfc4180(String line) {
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder b = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                b.append('"');
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                out.add(b.toString());
+                b.setLength(0);
+            } else {
+                b.append(c);
+            }
+        }
+        out.add(b.toString());
+        return out;
+    }
 }
