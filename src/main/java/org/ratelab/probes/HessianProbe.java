@@ -47,7 +47,8 @@ public record HessianProbe(@Doc(Probes.ENABLED) boolean enabled, @Doc(Probes.EVE
     public static final class Provider implements ProbeKind {
         @Override public String name() { return NAME; }
         @Override public String doc() {
-            return "sharpness, hess_min_eig: extreme Hessian eigenvalues by Lanczos (<= max_iter Hessian-vector products)";
+            return "sharpness, hess_min_eig: extreme Hessian eigenvalues by Lanczos, <= max_iter Hessian-vector products; "
+                    + "skipped when min(max_iter, dim) x dim > max_basis";
         }
         @Override public Class<? extends Record> config() { return HessianProbe.class; }
         @Override public ProbeConfig parse(Node n) { return HessianProbe.parse(n); }

@@ -94,7 +94,8 @@ public record NtkProbe(@Doc(Probes.ENABLED) boolean enabled, @Doc(Probes.EVERY) 
     public static final class Provider implements ProbeKind {
         @Override public String name() { return NAME; }
         @Override public String doc() {
-            return "ntk_lambda_min, ntk_rel_change, ntk_limit_dev: the empirical NTK Gram (an n x dim Jacobian, an n x n Gram and its eigenvalues)";
+            return "ntk_lambda_min, ntk_rel_change, ntk_limit_dev: the empirical NTK Gram from an n x dim Jacobian; "
+                    + "skipped when n > max_n or n x dim > max_jacobian";
         }
         @Override public Class<? extends Record> config() { return NtkProbe.class; }
         @Override public ProbeConfig parse(Node n) { return NtkProbe.parse(n); }

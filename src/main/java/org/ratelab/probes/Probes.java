@@ -27,7 +27,7 @@ import org.ratelab.optim.Optimizer;
  */
 public final class Probes {
     /** Every registered probe kind, ratelab's own first (META-INF/services/org.ratelab.probes.ProbeKind). */
-    public static final Registry<ProbeKind> REGISTRY = new Registry<>("probes", "name", ProbeKind.class);
+    public static final Registry<ProbeKind> REGISTRY = new Registry<>("probes", "<name>", ProbeKind.class);
 
     /** Doc lines of the two keys every probe has. */
     static final String ENABLED = "measure this probe";
