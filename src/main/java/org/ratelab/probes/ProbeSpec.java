@@ -49,7 +49,7 @@ public record ProbeSpec(Double optimalLoss, double escapeRadius, Map<String, Pro
         Map<String, ProbeKind> kinds = Probes.REGISTRY.all();
         Map<String, ProbeConfig> probes = new LinkedHashMap<>();
         for (ProbeKind k : kinds.values()) {
-            if (!k.inEveryConfig() && !n.has(k.name())) {
+            if (!k.inEveryConfig() && !n.keys().contains(k.name())) {   // named, even as `name:` alone, it runs
                 n.skip(k.name());
                 continue;
             }
