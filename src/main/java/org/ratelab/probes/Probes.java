@@ -47,7 +47,7 @@ public final class Probes {
     private final int dim;
     private final double[] theta0;
     private final double fStar;
-    private final List<Active> active = new ArrayList<>();
+    private final Active[] active;    // the enabled probes, in registration order
     private int index;                // recorded points so far
     // summary
     private double lHat = Double.NaN;
@@ -70,6 +70,7 @@ public final class Probes {
         double closed = model.optimalLoss();
         this.fStar = spec.optimalLoss() != null ? spec.optimalLoss() : Double.isFinite(closed) ? closed : 0.0;
         Probe.Run run = new Probe.Run(model, data, modelSpec, opt, batch, shuffle, rng, this.theta0, fStar);
+        List<Active> enabled = new ArrayList<>();
         for (Map.Entry<String, ProbeConfig> e : spec.probes().entrySet()) {
             ProbeConfig c = e.getValue();
             if (!c.enabled()) continue;
@@ -77,8 +78,9 @@ public final class Probes {
             String origin = plugin ? "plug-in " + java.nio.file.Path.of(Registry.source(c)).getFileName() + " "
                     + Registry.version(c) : "built-in";
             Probe p = guarded(e.getKey(), plugin, origin, "setting up", -1, () -> c.instantiate(run));
-            active.add(new Active(e.getKey(), c, p, plugin, origin));
+            enabled.add(new Active(e.getKey(), c, p, plugin, origin));
         }
+        this.active = enabled.toArray(new Active[0]);
     }
 
     /** F* used by pl_ratio. */
@@ -86,7 +88,8 @@ public final class Probes {
 
     /** Call before every optimizer step (θ = θ_k, not modified). */
     public void beforeStep(double[] theta) {
-        for (Active a : active) {
+        for (int i = 0; i < active.length; i++) {         // indexed: nothing allocated per step
+            Active a = active[i];
             if (a.plugin()) {
                 double[] copy = theta.clone();
                 guarded(a.name(), true, a.origin(), "before step", -1, () -> {
@@ -101,7 +104,8 @@ public final class Probes {
 
     /** Call after step k moved θ to θ_{k+1} (θ not modified). */
     public void afterStep(long k, double[] theta) {
-        for (Active a : active) {
+        for (int i = 0; i < active.length; i++) {
+            Active a = active[i];
             if (a.plugin()) {
                 double[] copy = theta.clone();
                 guarded(a.name(), true, a.origin(), "after step", k, () -> {
