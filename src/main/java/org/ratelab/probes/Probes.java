@@ -38,8 +38,21 @@ public final class Probes {
         return n.integer("every", 1, 0, Integer.MAX_VALUE);
     }
 
-    /** An enabled probe of the run: its name, schedule, state, and whether it is a plug-in. */
-    private record Active(String name, ProbeConfig config, Probe probe, boolean plugin, String origin) {
+    /**
+     * An enabled probe of the run: its name, schedule, state, whether it is a plug-in (and which), and whether
+     * it has step hooks (a plug-in's θ is copied for them at every step, so only when it overrides them).
+     */
+    private record Active(String name, ProbeConfig config, Probe probe, boolean plugin, String origin,
+                          boolean beforeHook, boolean afterHook) {
+    }
+
+    /** Whether a probe's class overrides one of {@link Probe}'s default no-op step hooks. */
+    private static boolean overrides(Probe p, String method, Class<?>... params) {
+        try {
+            return p.getClass().getMethod(method, params).getDeclaringClass() != Probe.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
     }
 
     private final ProbeSpec spec;
@@ -77,8 +90,9 @@ public final class Probes {
             boolean plugin = !Registry.builtIn(c);
             String origin = plugin ? "plug-in " + java.nio.file.Path.of(Registry.source(c)).getFileName() + " "
                     + Registry.version(c) : "built-in";
-            Probe p = guarded(e.getKey(), plugin, origin, "setting up", -1, () -> c.instantiate(run));
-            enabled.add(new Active(e.getKey(), c, p, plugin, origin));
+            Probe p = guarded(e.getKey(), plugin, origin, "setting up", () -> c.instantiate(run));
+            enabled.add(new Active(e.getKey(), c, p, plugin, origin, overrides(p, "beforeStep", double[].class),
+                    overrides(p, "afterStep", long.class, double[].class)));
         }
         this.active = enabled.toArray(new Active[0]);
     }
@@ -90,9 +104,10 @@ public final class Probes {
     public void beforeStep(double[] theta) {
         for (int i = 0; i < active.length; i++) {         // indexed: nothing allocated per step
             Active a = active[i];
+            if (!a.beforeHook()) continue;
             if (a.plugin()) {
                 double[] copy = theta.clone();
-                guarded(a.name(), true, a.origin(), "before step", -1, () -> {
+                guarded(a.name(), true, a.origin(), "before step", () -> {
                     a.probe().beforeStep(copy);
                     return null;
                 });
@@ -106,9 +121,10 @@ public final class Probes {
     public void afterStep(long k, double[] theta) {
         for (int i = 0; i < active.length; i++) {
             Active a = active[i];
+            if (!a.afterHook()) continue;
             if (a.plugin()) {
                 double[] copy = theta.clone();
-                guarded(a.name(), true, a.origin(), "after step", k, () -> {
+                guarded(a.name(), true, a.origin(), "after step " + k, () -> {
                     a.probe().afterStep(k, copy);
                     return null;
                 });
@@ -197,7 +213,7 @@ public final class Probes {
             out.current = a;
             if (a.plugin()) {
                 Probe.Point copy = new Probe.Point(k, calls, index, last, f, g2, theta.clone(), grad.clone(), dist);
-                guarded(a.name(), true, a.origin(), "at step " + k, k, () -> {
+                guarded(a.name(), true, a.origin(), "at step " + k, () -> {
                     a.probe().measure(copy, out);
                     return null;
                 });
@@ -223,7 +239,7 @@ public final class Probes {
      * version, and where it threw (its run is then {@code failed} with that message). ratelab's own probes'
      * exceptions pass through unchanged.
      */
-    private static <T> T guarded(String name, boolean plugin, String origin, String where, long k,
+    private static <T> T guarded(String name, boolean plugin, String origin, String where,
                                  java.util.function.Supplier<T> body) {
         if (!plugin) return body.get();
         try {

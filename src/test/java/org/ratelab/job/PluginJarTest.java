@@ -91,13 +91,25 @@ class PluginJarTest {
 
             public record LossEchoProbe(boolean enabled, int every, double scale, long explodeAt) implements ProbeConfig {
                 public Probe instantiate(Probe.Run run) {
-                    return (at, out) -> {
-                        if (at.step() == explodeAt) throw new IllegalStateException("fake probe exploded at step " + at.step());
-                        out.extra("scaled_loss", scale * at.loss());
-                        double s = 0;
-                        for (double x : at.theta()) s += x * x;
-                        out.extra("theta_norm_sq", s);
-                        at.theta()[0] = 1e9;   // a plug-in's theta is a copy: the trajectory must not see this
+                    return new Probe() {
+                        long steps;
+
+                        @Override
+                        public void afterStep(long k, double[] theta) {
+                            steps++;
+                            theta[0] = 1e9;   // a plug-in's theta is a copy: the trajectory must not see this
+                        }
+
+                        @Override
+                        public void measure(Probe.Point at, Probe.Sink out) {
+                            if (at.step() == explodeAt) throw new IllegalStateException("fake probe exploded at step " + at.step());
+                            out.extra("scaled_loss", scale * at.loss());
+                            double s = 0;
+                            for (double x : at.theta()) s += x * x;
+                            out.extra("theta_norm_sq", s);
+                            out.extra("steps_seen", steps);
+                            at.theta()[0] = 1e9;
+                        }
                     };
                 }
 
@@ -332,6 +344,7 @@ class PluginJarTest {
             assertEquals(null, p.extraMetrics(), "no plug-in probe, no extra metrics");
             if (i % 2 == 0) {
                 assertEquals(3 * q.get(org.ratelab.probes.Metrics.LOSS), q.extraMetrics().get("scaled_loss"), 0.0);
+                assertEquals((double) q.step(), q.extraMetrics().get("steps_seen"), 0.0, "its afterStep hook ran every step");
             } else {
                 assertEquals(null, q.extraMetrics(), "every: 2");
             }
@@ -370,7 +383,7 @@ class PluginJarTest {
                 double norm = Double.parseDouble(c[2]);
                 assertEquals(3 * loss, Double.parseDouble(c[3]), 0.0, rows[i]);
                 assertEquals(norm * norm, Double.parseDouble(c[4]), 1e-12 * norm * norm, rows[i]);
-                assertEquals("2", c[5], rows[i]);
+                assertEquals("3", c[5], rows[i]);
             } else {
                 assertEquals("null", c[3], rows[i]);
                 assertEquals("null", c[4], rows[i]);
