@@ -34,11 +34,12 @@ public interface Probe {
      * @param model     the run's model (its loss, gradients, Hessian-vector products, Jacobians); read only
      * @param data      the run's data set
      * @param modelSpec the model's configuration
-     * @param optimizer the optimizer's per-run state, read only (e.g. {@code AdaptiveStep}); may be null
+     * @param optimizer the optimizer's per-run state, read only (e.g. {@code AdaptiveStep}); may be null. A plug-in
+     *                  probe gets a view whose {@code step} refuses
      * @param batch     the run's minibatch size, 0 for full batch
      * @param shuffle   minibatches drawn without replacement within an epoch (else with replacement)
      * @param rng       the run's {@code probe} random stream, shared by the probes in registration order
-     * @param theta0    the initial point (not to be modified)
+     * @param theta0    the initial point (not to be modified; a plug-in's is a copy)
      * @param optimalLoss F* as the run uses it: {@code probes.optimal_loss}, else the model's closed form,
      *                    else 0
      */

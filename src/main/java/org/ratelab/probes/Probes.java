@@ -10,7 +10,9 @@ import org.ratelab.data.Dataset;
 import org.ratelab.linalg.Blas;
 import org.ratelab.model.Model;
 import org.ratelab.model.ModelSpec;
+import org.ratelab.optim.AdaptiveStep;
 import org.ratelab.optim.Optimizer;
+import org.ratelab.optim.Oracle;
 
 /**
  * The probe registry and, per run, the scheduler: at the trainer's recorded points it measures {@code loss}
@@ -83,6 +85,8 @@ public final class Probes {
         double closed = model.optimalLoss();
         this.fStar = spec.optimalLoss() != null ? spec.optimalLoss() : Double.isFinite(closed) ? closed : 0.0;
         Probe.Run run = new Probe.Run(model, data, modelSpec, opt, batch, shuffle, rng, this.theta0, fStar);
+        Probe.Run pluginRun = new Probe.Run(model, data, modelSpec, readOnly(opt), batch, shuffle, rng,
+                this.theta0.clone(), fStar);
         List<Active> enabled = new ArrayList<>();
         for (Map.Entry<String, ProbeConfig> e : spec.probes().entrySet()) {
             ProbeConfig c = e.getValue();
@@ -90,11 +94,34 @@ public final class Probes {
             boolean plugin = !Registry.builtIn(c);
             String origin = plugin ? "plug-in " + java.nio.file.Path.of(Registry.source(c)).getFileName() + " "
                     + Registry.version(c) : "built-in";
-            Probe p = guarded(e.getKey(), plugin, origin, "setting up", () -> c.instantiate(run));
+            Probe p = guarded(e.getKey(), plugin, origin, "setting up", () -> c.instantiate(plugin ? pluginRun : run));
             enabled.add(new Active(e.getKey(), c, p, plugin, origin, overrides(p, "beforeStep", double[].class),
                     overrides(p, "afterStep", long.class, double[].class)));
         }
         this.active = enabled.toArray(new Active[0]);
+    }
+
+    /**
+     * The optimizer as a plug-in probe sees it: its per-coordinate steps ({@link AdaptiveStep}) when it has
+     * them, and a {@code step} that refuses, so that a probe cannot move the optimizer's state.
+     */
+    static Optimizer readOnly(Optimizer opt) {
+        if (opt == null) return null;
+        if (opt instanceof AdaptiveStep a) {
+            return new AdaptiveStep.Optimizer() {
+                @Override public void step(long k, double[] theta, Oracle oracle) { refuse(); }
+                @Override public boolean fullGradientAtIterate() { return opt.fullGradientAtIterate(); }
+                @Override public boolean effectiveLr(double[] out) { return a.effectiveLr(out); }
+            };
+        }
+        return new Optimizer() {
+            @Override public void step(long k, double[] theta, Oracle oracle) { refuse(); }
+            @Override public boolean fullGradientAtIterate() { return opt.fullGradientAtIterate(); }
+        };
+    }
+
+    private static void refuse() {
+        throw new UnsupportedOperationException("probes only read: a probe may not step the optimizer");
     }
 
     /** F* used by pl_ratio. */
