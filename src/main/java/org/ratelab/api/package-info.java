@@ -63,8 +63,9 @@
  * points its schedule selects. {@code Probe.Run} holds what a probe may read for the whole run (the model, the
  * data, the optimizer's state, read only, the run's {@code probe} random stream, θ₀, F*) and {@code Point} the
  * recorded point (step, θ_k, F(θ_k), the full gradient ∇F(θ_k), ‖θ_k − θ₀‖, whether it is finite and the last).
- * A plug-in probe gets copies of θ and the gradient, so nothing it does reaches the trajectory; it has no
- * oracle, so nothing it computes is counted. ratelab's own probes are ten such files
+ * A plug-in probe gets copies of θ, θ₀ and the gradient and the optimizer through a read-only view (its
+ * per-coordinate steps; {@code step} refuses), so nothing it does reaches the trajectory; it has no oracle, so
+ * nothing it computes is counted. ratelab's own probes are ten such files
  * ({@code TestLossProbe} … {@code ParticlesProbe}).
  * <ul>
  *   <li><b>Spec:</b> {@code probes: {my_probe: {enabled: true, every: 2, some_key: 3}}}, like the built-ins; any
