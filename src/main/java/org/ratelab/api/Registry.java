@@ -112,6 +112,35 @@ public final class Registry<K extends Kind<?>> {
         return v == null ? "unversioned" : v;
     }
 
+    /** Key of a plug-in kind's section in {@code config_json}: {@code {jar, version}} of its provider. */
+    public static final String PLUGIN = "plugin";
+
+    /**
+     * A section's canonical map, with {@code plugin: {jar, version}} added when {@code kind} (a kind or its
+     * configuration) comes from a plug-in jar; ratelab's own kinds add nothing, so their run_ids are what they
+     * were.
+     */
+    public static Map<String, Object> withPlugin(Map<String, Object> section, Object kind) {
+        if (kind == null || builtIn(kind)) return section;
+        Map<String, Object> out = new java.util.TreeMap<>(section);
+        Map<String, Object> p = new java.util.TreeMap<>();
+        p.put("jar", java.nio.file.Path.of(source(kind)).getFileName().toString());
+        p.put("version", version(kind));
+        out.put(PLUGIN, p);
+        return out;
+    }
+
+    /**
+     * A section as {@code run_id} hashes it: a plug-in's {@code plugin: {jar, version}} reduced to its version
+     * (runs of two versions never share a run_id; the jar's location is not part of it). Unchanged without one.
+     */
+    public static Map<String, Object> pluginIdentity(Map<String, Object> section) {
+        if (!(section.get(PLUGIN) instanceof Map<?, ?> p)) return section;
+        Map<String, Object> out = new java.util.TreeMap<>(section);
+        out.put(PLUGIN, Map.of("version", p.get("version")));
+        return out;
+    }
+
     private static URL location(Class<?> c) {
         CodeSource cs = c.getProtectionDomain() == null ? null : c.getProtectionDomain().getCodeSource();
         return cs == null ? null : cs.getLocation();

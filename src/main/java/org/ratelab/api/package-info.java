@@ -1,11 +1,12 @@
 /**
- * The plug-in API: how to add an optimizer, a model or a data source to ratelab, from its own source tree or
- * from a jar of your own, and have its convergence tested at grid scale like ratelab's own kinds.
+ * The plug-in API: how to add an optimizer, a model, a data source or a probe to ratelab, from its own source
+ * tree or from a jar of your own, and have its convergence tested (or measured) at grid scale like ratelab's
+ * own kinds.
  *
  * <h2>One file plus one registration line</h2>
  * A kind is a {@link org.ratelab.api.Kind} found by {@link java.util.ServiceLoader} through a
  * {@link org.ratelab.api.Registry}: {@code org.ratelab.optim.OptimizerKind}, {@code org.ratelab.model.ModelKind},
- * {@code org.ratelab.data.DataKind}. Write one file holding the configuration record, its {@code parse(Node)},
+ * {@code org.ratelab.data.DataKind}, {@code org.ratelab.probes.ProbeKind}. Write one file holding the configuration record, its {@code parse(Node)},
  * a nested public {@code Provider} (no-argument constructor) and the per-run state, and list the provider's
  * binary name ({@code com.example.LionSpec$Provider}) in {@code META-INF/services/<the kind interface>}.
  * ratelab's own kinds are registered exactly so ({@code src/main/resources/META-INF/services}).
@@ -40,8 +41,8 @@
  * <h2>Rules</h2>
  * <ul>
  *   <li>No allocation per step: allocate in {@code instantiate}; {@code StepAllocationTest} measures it.</li>
- *   <li>Probes only read θ, the measured gradient and the optimizer's state; they never call the counting
- *       oracle and draw only from the {@code probe} stream.</li>
+ *   <li>Probes only read θ, the loss, the measured full gradient, the model, the data and the optimizer's
+ *       state; they never call the counting oracle and draw only from the {@code probe} stream.</li>
  *   <li>A NaN is data: never mask it. A diverged run is recorded as diverged; a plug-in that throws inside a
  *       run makes that run {@code failed} with the exception's message in {@code runs.message}, and the job
  *       goes on.</li>
@@ -54,9 +55,41 @@
  * an unreadable jar or a provider that fails to load is a {@link org.ratelab.api.PluginException}: exit 2, one
  * line.
  *
+ * <h2>Probes</h2>
+ * A probe kind ({@code org.ratelab.probes.ProbeKind}) parses its section {@code probes.<name>} into a record
+ * implementing {@code org.ratelab.probes.ProbeConfig}: {@code enabled} and {@code every} (the schedule every
+ * probe shares, applied by ratelab) plus its own keys and budgets. {@code ProbeConfig.instantiate(Probe.Run)}
+ * gives the per-run {@code org.ratelab.probes.Probe}, whose {@code measure(Point, Sink)} runs at the recorded
+ * points its schedule selects. {@code Probe.Run} holds what a probe may read for the whole run (the model, the
+ * data, the optimizer's state, read only, the run's {@code probe} random stream, θ₀, F*) and {@code Point} the
+ * recorded point (step, θ_k, F(θ_k), the full gradient ∇F(θ_k), ‖θ_k − θ₀‖, whether it is finite and the last).
+ * A plug-in probe gets copies of θ, θ₀ and the gradient and the optimizer through a read-only view (its
+ * per-coordinate steps; {@code step} refuses), so nothing it does reaches the trajectory; it has no oracle, so
+ * nothing it computes is counted. ratelab's own probes are ten such files
+ * ({@code TestLossProbe} … {@code ParticlesProbe}).
+ * <ul>
+ *   <li><b>Spec:</b> {@code probes: {my_probe: {enabled: true, every: 2, some_key: 3}}}, like the built-ins; any
+ *       key can be a grid axis ({@code probes.my_probe.some_key: [1, 3]}). An unknown name under
+ *       {@code probes:} is an error listing every registered probe. A plug-in probe the spec does not name is
+ *       not run.</li>
+ *   <li><b>Metrics:</b> a plug-in probe writes with {@code Sink.extra(name, value)}; the values land in the
+ *       {@code curves} column {@code extra_metrics}, a {@code map<string,double>} (metric name → value; a
+ *       metric not measured at a point is absent, and the column is null where no plug-in metric was
+ *       measured). Curves columns are only ever added: ratelab's own metrics keep their columns
+ *       ({@code Metrics.NAMES}) and a plug-in cannot write them. Read {@code extra_metrics['my_metric']} in
+ *       SQL.</li>
+ *   <li><b>run_id:</b> the section of a plug-in probe the spec names enters {@code config_json} with
+ *       {@code plugin: {jar, version}}, and its version the run_id; a spec that does not name it keeps its
+ *       run_ids, with or without the jar loaded. ratelab's own ten probes are always in {@code config_json}, as
+ *       before the registry.</li>
+ *   <li><b>Order and randomness:</b> probes measure in registration order (ratelab's first), all drawing from
+ *       the one {@code probe} stream.</li>
+ *   <li><b>Failure:</b> a plug-in probe that throws makes its run {@code failed} with a message naming the
+ *       probe, its jar and version; the job goes on. A NaN it measures is data, recorded as NaN.</li>
+ * </ul>
+ *
  * <h2>Not yet plug-ins</h2>
- * Probes and check kinds are not registries yet: their keys are fixed records ({@code ProbeSpec},
- * {@code CheckSpec}). A plug-in probe's metrics are planned to land in a {@code map<string,double>} column of
- * {@code curves} so that the table contract stays stable (columns are only ever added).
+ * Check kinds are not a registry yet: their keys are a fixed record ({@code CheckSpec}). Checks read the
+ * built-in curve metrics only, not {@code curves.extra_metrics}.
  */
 package org.ratelab.api;

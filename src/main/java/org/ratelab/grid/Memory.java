@@ -7,7 +7,10 @@ import org.ratelab.data.DataSpec;
 import org.ratelab.data.NoDataSpec;
 import org.ratelab.data.TeacherStudentSpec;
 import org.ratelab.model.ModelSpec;
+import org.ratelab.probes.HessianProbe;
 import org.ratelab.probes.Metrics;
+import org.ratelab.probes.NtkProbe;
+import org.ratelab.probes.ParticlesProbe;
 import org.ratelab.probes.ProbeSpec;
 import org.ratelab.spec.SpecException;
 import org.ratelab.train.TrainSpec;
@@ -62,7 +65,8 @@ public final class Memory {
         String dimKey = model.width() > 0 ? "model.width" : data.hasInputs() ? "data.d" : "model.dim";
         out.add(new Part(dimKey, "parameters (dim " + (long) dim + "): θ, θ₀, gradients and the optimizer's state",
                 dim, 12, true));
-        boolean hvp = probes.hessian().enabled();
+        HessianProbe h = probes.get(HessianProbe.class);
+        boolean hvp = h != null && h.enabled();
         for (ModelSpec.Buffer buf : model.buffers(n, nTest, d, hvp)) {
             out.add(new Part(buf.key(), buf.what(), buf.doubles(), buf.count(), true));
         }
@@ -74,22 +78,22 @@ public final class Memory {
                     (double) b.optimizer().batchSize() * dim, 1, true));
         }
         if (hvp) {
-            ProbeSpec.Hessian h = probes.hessian();
             double iters = Math.min(h.maxIter(), dim);
             if (iters * dim <= h.maxBasis()) {
                 out.add(new Part("probes.hessian.max_basis", "the Lanczos basis max_iter x dim = " + (long) iters
                         + " x " + (long) dim, dim, iters, true));
             }
         }
-        ProbeSpec.Ntk ntk = probes.ntk();
-        if (ntk.enabled() && data.hasInputs() && n <= ntk.maxN() && n * dim <= ntk.maxJacobian()) {
+        NtkProbe ntk = probes.get(NtkProbe.class);
+        if (ntk != null && ntk.enabled() && data.hasInputs() && n <= ntk.maxN() && n * dim <= ntk.maxJacobian()) {
             out.add(new Part("probes.ntk.max_jacobian", "the NTK Jacobian data.n x dim = " + (long) n + " x "
                     + (long) dim, n * dim, 1, true));
             out.add(new Part("probes.ntk.max_n", "the NTK Grams data.n x data.n", n * n, 4, true));
         }
         double points = points(b.train());
-        if (probes.particles().enabled() && model.width() > 0) {
-            int every = probes.particles().every();
+        ParticlesProbe particles = probes.get(ParticlesProbe.class);
+        if (particles != null && particles.enabled() && model.width() > 0) {
+            int every = particles.every();
             double due = every == 0 ? 2 : Math.ceil(points / every) + 1;
             out.add(new Part("probes.particles.every", "particles model.width x data.d at " + (long) due
                     + " points", (double) model.width() * d, due, true));

@@ -49,7 +49,7 @@ public final class RunBinder {
     }
 
     /** Key of a plug-in kind's section in {@code config_json}: {@code {jar, version}} of its provider. */
-    public static final String PLUGIN = "plugin";
+    public static final String PLUGIN = Registry.PLUGIN;
 
     /**
      * A section's canonical map, with {@code plugin: {jar, version}} added when its kind comes from a plug-in
@@ -57,13 +57,7 @@ public final class RunBinder {
      * run_id, so runs of two versions of a plug-in never share one; the jar's location is not.
      */
     static Map<String, Object> withPlugin(Map<String, Object> section, Object kind) {
-        if (kind == null || Registry.builtIn(kind)) return section;
-        Map<String, Object> out = new TreeMap<>(section);
-        Map<String, Object> p = new TreeMap<>();
-        p.put("jar", java.nio.file.Path.of(Registry.source(kind)).getFileName().toString());
-        p.put("version", Registry.version(kind));
-        out.put(PLUGIN, p);
-        return out;
+        return Registry.withPlugin(section, kind);
     }
 
     /**
@@ -78,11 +72,9 @@ public final class RunBinder {
                 "train", b.train(), "probes", b.probes());
         for (Map.Entry<String, Object> e : sections.entrySet()) {
             if (id.get(e.getKey()) instanceof Map<?, ?> m) {
-                Map<String, Object> section = Canon.identity((Map<String, Object>) m, e.getValue());
-                if (section.get(PLUGIN) instanceof Map<?, ?> p) {
-                    section = new TreeMap<>(section);
-                    section.put(PLUGIN, Map.of("version", p.get("version")));
-                }
+                Map<String, Object> section = e.getValue() instanceof ProbeSpec p
+                        ? p.identity((Map<String, Object>) m)           // per probe: Later keys, plug-in versions
+                        : Registry.pluginIdentity(Canon.identity((Map<String, Object>) m, e.getValue()));
                 id.put(e.getKey(), section);
             }
         }

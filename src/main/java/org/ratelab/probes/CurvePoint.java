@@ -12,11 +12,14 @@ import java.util.Map;
  * @param layerRelChange per layer (block name → ‖θ_k − θ_0‖/‖θ_0‖ on that block; blocks with θ_0 = 0 left
  *                       out), or null
  * @param particles      two-layer neuron positions |a_j|·w_j, row-major m × d, or null
+ * @param extraMetrics   the plug-in probes' metrics at this point (name → value; a NaN stays NaN), or null when
+ *                       none was measured ({@code curves.extra_metrics})
  */
 public record CurvePoint(long step, long oracleCalls, double[] values, long measured, Map<String, Double> layerDist,
-                         Map<String, Double> layerRelChange, double[] particles) implements Serializable {
+                         Map<String, Double> layerRelChange, double[] particles, Map<String, Double> extraMetrics)
+        implements Serializable {
     public CurvePoint(long step, long oracleCalls, double[] values, long measured) {
-        this(step, oracleCalls, values, measured, null, null, null);
+        this(step, oracleCalls, values, measured, null, null, null, null);
     }
 
     public boolean has(int metric) { return (measured & (1L << metric)) != 0; }

@@ -47,7 +47,7 @@ public final class Rows {
         List<Row> rows = new ArrayList<>(r.curve().size());
         int k = Metrics.count();
         for (CurvePoint p : r.curve()) {
-            Object[] v = new Object[5 + k + 3];
+            Object[] v = new Object[5 + k + 4];
             v[0] = c.runId();
             v[1] = c.experiment();
             v[2] = c.optimizer().name();
@@ -57,6 +57,7 @@ public final class Rows {
             v[5 + k] = scalaMap(p.layerDist());
             v[6 + k] = scalaMap(p.layerRelChange());
             v[7 + k] = p.particles();           // a double[] is a valid external value of array<double>
+            v[8 + k] = scalaMap(p.extraMetrics());
             rows.add(RowFactory.create(v));
         }
         return rows;

@@ -107,9 +107,15 @@ public final class Schemas {
     public static final DataType LAYER_MAP =
             DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false);
 
+    /** Plug-in probes' metrics at a point: metric name → value (a NaN stays NaN; a metric not measured is absent). */
+    public static final DataType METRIC_MAP =
+            DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false);
+
     /**
      * One row per recorded point of every run: the scalar {@link Metrics}, then {@code layer_dist} and
-     * {@code layer_rel_change} (per-layer maps) and {@code particles} (two-layer |a_j|·w_j, row-major m × d).
+     * {@code layer_rel_change} (per-layer maps), {@code particles} (two-layer |a_j|·w_j, row-major m × d) and
+     * {@code extra_metrics} (the plug-in probes' metrics by name; null where none was measured). New columns
+     * are only ever appended, after the last one.
      */
     public static final StructType CURVES = curves();
 
@@ -124,6 +130,7 @@ public final class Schemas {
         fs.add(f("layer_dist", LAYER_MAP));
         fs.add(f("layer_rel_change", LAYER_MAP));
         fs.add(f("particles", DataTypes.createArrayType(DataTypes.DoubleType, false)));
+        fs.add(f("extra_metrics", METRIC_MAP));
         return new StructType(fs.toArray(new StructField[0]));
     }
 

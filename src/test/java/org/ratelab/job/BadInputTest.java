@@ -94,6 +94,9 @@ class BadInputTest {
             c("unknown data kind", "data.kind: unknown value 'imagenet'",
                     f -> f.run(f.spec("kind: teacher_student", "kind: imagenet"))),
             c("unknown activation", "model.activation", f -> f.run(f.spec("activation: tanh", "activation: gelu"))),
+            c("unknown probe", "probes.lanczos: unknown probe; registered probes: test_loss, param_norm, dist, update_norm, "
+                    + "pl, effective_lr, hessian, ntk, noise, particles",
+                    f -> f.run(f.specText(TestSpecs.SMALL + "probes: {lanczos: {enabled: true}}\n"))),
             // wrong types
             c("string for an integer", "train.steps: expected an integer, got 'many'",
                     f -> f.run(f.spec("steps: 200", "steps: many"))),

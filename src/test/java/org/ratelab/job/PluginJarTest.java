@@ -33,12 +33,13 @@ import org.ratelab.train.RunStatus;
 import org.ratelab.train.Trainer;
 
 /**
- * A plug-in jar built in the test (its source compiled with the system Java compiler against ratelab's
- * classes, packed with a {@code META-INF/services} line and an {@code Implementation-Version}) adds an
- * optimizer that ratelab does not ship: {@code kinds} lists it, {@code plan} accepts a spec naming it only with
- * {@code --jars}, its runs train, record the plug-in's jar and version in {@code config_json} and change run_id
- * with the version; two providers of one name, an unreadable jar, and a plug-in that throws are handled as
- * README says.
+ * A plug-in jar built in the test (its sources compiled with the system Java compiler against ratelab's
+ * classes, packed with {@code META-INF/services} lines and an {@code Implementation-Version}) adds an
+ * optimizer and a probe that ratelab does not ship: {@code kinds} lists them, {@code plan} accepts a spec naming
+ * them only with {@code --jars}, their runs train, record the plug-in's jar and version in {@code config_json}
+ * and change run_id with the version, while specs that do not name the probe keep their run_ids; the probe's
+ * metrics land in {@code curves.extra_metrics} through a real {@code run}; two providers of one name, an
+ * unreadable jar, and a plug-in that throws are handled as README says.
  */
 class PluginJarTest {
     @TempDir static Path dir;
@@ -79,19 +80,69 @@ class PluginJarTest {
             }
             """;
 
+    /** A plug-in probe: scale·F(θ_k) and ‖θ_k‖² into curves.extra_metrics; it scribbles on its θ and may throw. */
+    static final String PROBE_SOURCE = """
+            package com.example.fake;
+
+            import org.ratelab.probes.Probe;
+            import org.ratelab.probes.ProbeConfig;
+            import org.ratelab.probes.ProbeKind;
+            import org.ratelab.spec.Node;
+
+            public record LossEchoProbe(boolean enabled, int every, double scale, long explodeAt) implements ProbeConfig {
+                public Probe instantiate(Probe.Run run) {
+                    return new Probe() {
+                        long steps;
+
+                        @Override
+                        public void afterStep(long k, double[] theta) {
+                            steps++;
+                            theta[0] = 1e9;   // a plug-in's theta is a copy: the trajectory must not see this
+                        }
+
+                        @Override
+                        public void measure(Probe.Point at, Probe.Sink out) {
+                            if (at.step() == explodeAt) throw new IllegalStateException("fake probe exploded at step " + at.step());
+                            out.extra("scaled_loss", scale * at.loss());
+                            double s = 0;
+                            for (double x : at.theta()) s += x * x;
+                            out.extra("theta_norm_sq", s);
+                            out.extra("steps_seen", steps);
+                            at.theta()[0] = 1e9;
+                        }
+                    };
+                }
+
+                public static final class Provider implements ProbeKind {
+                    public String name() { return "loss_echo"; }
+                    public String doc() { return "scale times the loss, and the squared parameter norm (a test plug-in)"; }
+                    public Class<? extends Record> config() { return LossEchoProbe.class; }
+                    public ProbeConfig parse(Node n) {
+                        return new LossEchoProbe(n.bool("enabled", true), n.integer("every", 1, 0, Integer.MAX_VALUE),
+                                n.positive("scale", 1.0), n.lng("explode_at", -1, -1, Long.MAX_VALUE));
+                    }
+                }
+            }
+            """;
+
+    static Path echoSpec;
+    static Path plainSpec;
+
     @BeforeAll
     static void buildJars() throws IOException {
         Path src = dir.resolve("src/com/example/fake/SignGdSpec.java");
         Files.createDirectories(src.getParent());
         Files.writeString(src, SOURCE);
+        Path probeSrc = dir.resolve("src/com/example/fake/LossEchoProbe.java");
+        Files.writeString(probeSrc, PROBE_SOURCE);
         Path classes = dir.resolve("classes");
         Files.createDirectories(classes);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-                src.toString());
+                src.toString(), probeSrc.toString());
         assertEquals(0, rc, "javac");
-        v1 = jar(classes, dir.resolve("fake-1.jar"), "1.0", "com.example.fake");
-        v2 = jar(classes, dir.resolve("fake-2.jar"), "2.0", "com.example.fake");
+        v1 = jar(classes, dir.resolve("fake-1.jar"), "1.0", "com.example.fake", true);
+        v2 = jar(classes, dir.resolve("fake-2.jar"), "2.0", "com.example.fake", true);
         // another provider class (another package) that claims the same name
         Path src2 = dir.resolve("src2/com/example/other/SignGdSpec.java");
         Files.createDirectories(src2.getParent());
@@ -100,7 +151,7 @@ class PluginJarTest {
         Files.createDirectories(classes2);
         assertEquals(0, javac.run(null, null, null, "-d", classes2.toString(), "-cp",
                 System.getProperty("java.class.path"), src2.toString()), "javac");
-        other = jar(classes2, dir.resolve("other.jar"), "0.1", "com.example.other");
+        other = jar(classes2, dir.resolve("other.jar"), "0.1", "com.example.other", false);
         spec = dir.resolve("sign.yaml");
         Files.writeString(spec, """
                 experiment: sign
@@ -110,9 +161,21 @@ class PluginJarTest {
                 train: {steps: 20, record: {every: 1}}
                 grid: {seed: [1, 2]}
                 """);
+        String plain = """
+                experiment: echo
+                data: {kind: teacher_student, n: 32, d: 4, teacher: linear}
+                model: {kind: linear_regression, init: gaussian}
+                optimizer: {name: gd, lr: 0.1}
+                train: {steps: 10, record: {every: 1}}
+                """;
+        plainSpec = dir.resolve("plain.yaml");
+        Files.writeString(plainSpec, plain + "grid: {seed: [1, 2]}\n");
+        echoSpec = dir.resolve("echo.yaml");
+        Files.writeString(echoSpec, plain + "probes: {loss_echo: {enabled: true, every: 2, scale: 3}}\n"
+                + "grid: {seed: [1, 2], probes.loss_echo.explode_at: [-1, 4]}\n");
     }
 
-    static Path jar(Path classes, Path out, String version, String pkg) throws IOException {
+    static Path jar(Path classes, Path out, String version, String pkg, boolean probe) throws IOException {
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
@@ -126,6 +189,11 @@ class PluginJarTest {
             j.putNextEntry(new JarEntry("META-INF/services/org.ratelab.optim.OptimizerKind"));
             j.write((pkg + ".SignGdSpec$Provider\n").getBytes(StandardCharsets.UTF_8));
             j.closeEntry();
+            if (probe) {
+                j.putNextEntry(new JarEntry("META-INF/services/org.ratelab.probes.ProbeKind"));
+                j.write((pkg + ".LossEchoProbe$Provider\n").getBytes(StandardCharsets.UTF_8));
+                j.closeEntry();
+            }
         }
         return out;
     }
@@ -203,5 +271,123 @@ class PluginJarTest {
         assertEquals(1, err.strip().split("\n").length, err);
         err = cli(2, "plan", spec.toString(), "--jars", dir.resolve("missing.jar").toString())[1];
         assertTrue(err.contains("missing.jar: no such file"), err);
+    }
+
+    @Test
+    void kindsListsThePlugInProbeBesideTheBuiltIns() {
+        String out = cli(0, "kinds", "probe", "--jars", v1.toString())[0];
+        assertTrue(out.contains("probe hessian  (built-in)") && out.contains("probe particles  (built-in)"), out);
+        assertTrue(out.contains("probe loss_echo  (plug-in ") && out.contains("fake-1.jar 1.0"), out);
+        out = cli(0, "kinds", "probe", "loss_echo", "--jars", v1.toString())[0];
+        assertTrue(out.contains("  scale ") && out.contains("default 1 "), out);
+        assertTrue(out.contains("  explode_at ") && out.contains("default -1 "), out);
+        out = cli(0, "kinds", "probe", "hessian")[0];
+        assertTrue(out.contains("  max_basis ") && out.contains("every k-th recorded point"), out);
+        String err = cli(2, "kinds", "probe", "lion", "--jars", v1.toString())[1];
+        assertTrue(err.contains("unknown probe 'lion'; registered: test_loss, param_norm, dist, update_norm, pl, "
+                + "effective_lr, hessian, ntk, noise, particles, loss_echo"), err);
+    }
+
+    @Test
+    void aSpecNamingThePlugInProbeNeedsItsJarAndAnUnknownProbeListsTheRegisteredOnes() {
+        String err = cli(2, "plan", echoSpec.toString())[1];
+        assertTrue(err.contains("probes.loss_echo: unknown probe; registered probes: test_loss, param_norm, dist, "
+                + "update_norm, pl, effective_lr, hessian, ntk, noise, particles"), err);
+        assertTrue(cli(0, "plan", echoSpec.toString(), "--jars", v1.toString())[0].contains("runs 4"));
+        Plugins.use(List.of(v1));
+        org.ratelab.spec.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.ratelab.spec.SpecException.class, () -> org.ratelab.probes.ProbeSpec.parse(
+                        new org.ratelab.spec.Node("probes", Map.of("los_echo", Map.of()))));
+        assertTrue(e.getMessage().contains("probes.los_echo: unknown probe; registered probes: test_loss")
+                && e.getMessage().contains("particles, loss_echo"), e.getMessage());
+    }
+
+    @Test
+    void aPlugInProbeEntersRunIdsOnlyWhereTheSpecNamesIt() {
+        Plugins.use(List.of());
+        Plan none = Planner.plan(SpecLoader.load(plainSpec, null));
+        Plugins.use(List.of(v1));
+        Plan withJar = Planner.plan(SpecLoader.load(plainSpec, null));
+        Plan echo1 = Planner.plan(SpecLoader.load(echoSpec, null));
+        Plugins.use(List.of(v2));
+        Plan echo2 = Planner.plan(SpecLoader.load(echoSpec, null));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(none.runs().get(i).runId(), withJar.runs().get(i).runId(), "loading a plug-in changes no run_id");
+            assertEquals(none.runs().get(i).configJson(), withJar.runs().get(i).configJson());
+            assertTrue(!none.runs().get(i).configJson().contains("loss_echo"), none.runs().get(i).configJson());
+        }
+        String json = echo1.runs().get(0).configJson();
+        assertTrue(json.contains("\"loss_echo\":{\"enabled\":true,\"every\":2,\"explode_at\":-1,\"plugin\":{\"jar\":"
+                + "\"fake-1.jar\",\"version\":\"1.0\"},\"scale\":3.0}"), json);
+        for (int i = 0; i < 4; i++) {
+            assertNotEquals(echo1.runs().get(i).runId(), echo2.runs().get(i).runId(), "the probe's version is in run_id");
+        }
+        java.util.Set<String> plainIds = new java.util.HashSet<>();
+        for (var r : none.runs()) plainIds.add(r.runId());
+        for (var r : echo1.runs()) assertTrue(!plainIds.contains(r.runId()), "a run with the probe is another run");
+    }
+
+    @Test
+    void aPlugInProbeReadsCopiesAndLeavesTheTrajectoryBitIdentical() {
+        Plugins.use(List.of(v1));
+        RunResult plain = Trainer.train(Planner.plan(SpecLoader.load(plainSpec, null)).runs().get(0));
+        RunResult echo = Trainer.train(Planner.plan(SpecLoader.load(echoSpec, null)).runs().get(0));
+        assertEquals(RunStatus.MAX_STEPS, echo.status(), String.valueOf(echo.message()));
+        assertEquals(plain.curve().size(), echo.curve().size());
+        for (int i = 0; i < plain.curve().size(); i++) {
+            org.ratelab.probes.CurvePoint p = plain.curve().get(i);
+            org.ratelab.probes.CurvePoint q = echo.curve().get(i);
+            for (int m = 0; m < org.ratelab.probes.Metrics.count(); m++) {
+                assertEquals(Double.doubleToRawLongBits(p.get(m)), Double.doubleToRawLongBits(q.get(m)),
+                        org.ratelab.probes.Metrics.NAMES.get(m) + " at step " + p.step());
+            }
+            assertEquals(null, p.extraMetrics(), "no plug-in probe, no extra metrics");
+            if (i % 2 == 0) {
+                assertEquals(3 * q.get(org.ratelab.probes.Metrics.LOSS), q.extraMetrics().get("scaled_loss"), 0.0);
+                assertEquals((double) q.step(), q.extraMetrics().get("steps_seen"), 0.0, "its afterStep hook ran every step");
+            } else {
+                assertEquals(null, q.extraMetrics(), "every: 2");
+            }
+        }
+    }
+
+    @Test
+    void aRunWithThePlugInProbeWritesCurvesExtraMetricsAndAThrowingProbeFailsOnlyItsRun() {
+        String out = dir.resolve("echo-out").toString();
+        cli(0, "run", echoSpec.toString(), "--out", out, "--jars", v1.toString(), "--master", "local[2]");
+        String runs = cli(0, "sql", "--out", out, "SELECT run_id, status, message FROM runs ORDER BY run_index")[0];
+        String[] r = runs.strip().split("\n");
+        assertEquals(5, r.length, runs);
+        int failed = 0;
+        for (int i = 1; i < r.length; i++) {
+            String[] c = r[i].split("\t");
+            boolean explodes = i % 2 == 0;        // explode_at varies fastest: -1, 4, -1, 4
+            assertEquals(explodes ? "failed" : "max_steps", c[1], r[i]);
+            if (explodes) {
+                failed++;
+                assertTrue(c[2].contains("probe loss_echo (plug-in fake-1.jar 1.0) failed at step 4: "
+                        + "IllegalStateException: fake probe exploded at step 4"), c[2]);
+            }
+        }
+        assertEquals(2, failed);
+        String curves = cli(0, "sql", "--out", out, "SELECT c.step, c.loss, c.param_norm, c.extra_metrics['scaled_loss'], "
+                + "c.extra_metrics['theta_norm_sq'], size(c.extra_metrics) FROM curves c JOIN runs r USING (run_id) "
+                + "WHERE r.status = 'max_steps' ORDER BY r.run_index, c.step")[0];
+        String[] rows = curves.strip().split("\n");
+        assertEquals(1 + 2 * 11, rows.length, curves);
+        for (int i = 1; i < rows.length; i++) {
+            String[] c = rows[i].split("\t");
+            long step = Long.parseLong(c[0]);
+            if (step % 2 == 0) {
+                double loss = Double.parseDouble(c[1]);
+                double norm = Double.parseDouble(c[2]);
+                assertEquals(3 * loss, Double.parseDouble(c[3]), 0.0, rows[i]);
+                assertEquals(norm * norm, Double.parseDouble(c[4]), 1e-12 * norm * norm, rows[i]);
+                assertEquals("3", c[5], rows[i]);
+            } else {
+                assertEquals("null", c[3], rows[i]);
+                assertEquals("null", c[4], rows[i]);
+            }
+        }
     }
 }

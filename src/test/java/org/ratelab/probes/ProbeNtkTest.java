@@ -51,7 +51,7 @@ class ProbeNtkTest {
                 k[i * n + j] = s;
             }
         }
-        double[] gram = Probes.gram(m, theta);
+        double[] gram = NtkProbe.gram(m, theta);
         for (int i = 0; i < n * n; i++) assertEquals(k[i], gram[i], 1e-12 * (1 + Math.abs(k[i])));
         double lmin = Eigen.symmetricValues(n, k)[0];
         // λ_min is the minimum of the Rayleigh quotient: check against a brute bound and LAPACK's own value

@@ -84,8 +84,9 @@ class ProbeTogglesTest {
     @Test
     void sectionDefaultsCanonicalFormAndErrors() {
         ProbeSpec d = ProbeSpec.DEFAULT;
-        assertTrue(d.pl().enabled() && d.dist().enabled() && d.updateNorm().enabled());
-        assertFalse(d.hessian().enabled() || d.ntk().enabled() || d.noise().enabled() || d.particles().enabled());
+        assertTrue(d.probe("pl").enabled() && d.probe("dist").enabled() && d.probe("update_norm").enabled());
+        assertFalse(d.probe("hessian").enabled() || d.probe("ntk").enabled() || d.probe("noise").enabled()
+                || d.probe("particles").enabled());
         // the canonical form is itself a valid section giving an equal record
         ProbeSpec s = ProbeSpec.parse(new Node("probes", map("optimal_loss", 0.25, "hessian", map("enabled", true))));
         assertEquals(s, ProbeSpec.parse(new Node("probes", s.canonical())));
