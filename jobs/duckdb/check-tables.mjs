@@ -8,7 +8,7 @@ if (!dir) { console.error('usage: check-tables.mjs OUT_DIR'); process.exit(2); }
 const required = {
   runs: ['run_id', 'experiment', 'model', 'optimizer', 'width', 'seed', 'lr', 'batch_size', 'status', 'steps',
          'oracle_calls', 'final_loss', 'wall_ms', 'blas', 'config_json'],
-  curves: ['run_id', 'experiment', 'optimizer', 'step', 'oracle_calls', 'loss', 'grad_norm_sq'],
+  curves: ['run_id', 'experiment', 'optimizer', 'step', 'oracle_calls', 'loss', 'grad_norm_sq', 'extra_metrics'],
   rates: ['run_id', 'metric', 'kind', 'value', 'r2', 'step_from', 'step_to'],
   laws: ['experiment', 'group_key', 'metric', 'exponent', 'prefactor', 'r2', 'n_points'],
 };
@@ -30,6 +30,10 @@ for (const [table, cols] of Object.entries(required)) {
   console.log(`${table}: ${n} rows, ${have.length} columns${missing.length ? ', MISSING ' + missing : ''}`);
   if (missing.length || Number(n) === 0) failed++;
 }
+// plug-in probes' metrics: a map<string,double> column, read as DuckDB's MAP
+const extraType = (await (await con.run(`DESCRIBE SELECT extra_metrics FROM ${source.curves}`)).getRows())[0][1];
+console.log(`curves.extra_metrics: ${extraType}`);
+if (!/^MAP\(VARCHAR, DOUBLE\)$/.test(String(extraType))) failed++;
 const runs = Number(await scalar(`SELECT count(*) FROM ${source.runs}`));
 const distinct = Number(await scalar(`SELECT count(DISTINCT run_id) FROM ${source.runs}`));
 const curveRuns = Number(await scalar(`SELECT count(DISTINCT run_id) FROM ${source.curves}`));
