@@ -75,15 +75,6 @@ public record TwoLayerSpec(int width, String activation, String parameterization
         return Mlp.buffers(2, width, n, nTest, d, hvp);
     }
 
-    /** The exponent p of the output scaling α/m^p. */
-    double outputExponent() {
-        return switch (parameterization) {
-            case "ntk" -> 0.5;
-            case "meanfield" -> 1.0;
-            default -> 0.0;
-        };
-    }
-
     /** Registers {@code TwoLayerSpec} (META-INF/services/org.ratelab.model.ModelKind). */
     public static final class Provider implements ModelKind {
         @Override public String name() { return KIND; }
