@@ -49,14 +49,14 @@ public final class RowWriter {
     public final class Writer {
         private Object[] values = new Object[names.length];
         /** Which columns of the row being filled are set (null is a value: SQL NULL). */
-        private final long[] set = new long[full.length];
+        private final long[] filled = new long[full.length];
 
         private Writer() {}
 
         /** Sets the column at {@code index} (from {@link RowWriter#column}). */
         public Writer set(int index, Object value) {
             values[index] = value;
-            set[index >>> 6] |= 1L << index;
+            filled[index >>> 6] |= 1L << index;
             return this;
         }
 
@@ -67,18 +67,18 @@ public final class RowWriter {
 
         /** The row, its values in schema order; an IllegalStateException naming any column never set. */
         public Row build() {
-            for (int i = 0; i < set.length; i++) {
-                if (set[i] != full[i]) throw new IllegalStateException("columns never set: " + unset());
+            for (int i = 0; i < filled.length; i++) {
+                if (filled[i] != full[i]) throw new IllegalStateException("columns never set: " + unset());
             }
             Object[] v = values;
             values = new Object[names.length];
-            Arrays.fill(set, 0L);
+            Arrays.fill(filled, 0L);
             return RowFactory.create(v);
         }
 
         private List<String> unset() {
             List<String> out = new ArrayList<>();
-            for (int i = 0; i < names.length; i++) if ((set[i >>> 6] & (1L << i)) == 0) out.add(names[i]);
+            for (int i = 0; i < names.length; i++) if ((filled[i >>> 6] & (1L << i)) == 0) out.add(names[i]);
             return out;
         }
     }
