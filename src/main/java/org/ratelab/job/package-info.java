@@ -1,2 +1,5 @@
-/** Spark entry points and the CLI: run, plan, sql, env, report. */
+/**
+ * Spark entry points and the CLI ({@link org.ratelab.job.Main}): run, plan, sql, checks, report, reproduce, env,
+ * kinds, bench and bench-latency.
+ */
 package org.ratelab.job;

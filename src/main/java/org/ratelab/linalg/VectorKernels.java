@@ -17,7 +17,6 @@ import static org.ratelab.linalg.Kernels.TANH;
 import static org.ratelab.linalg.Kernels.YMAX;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 

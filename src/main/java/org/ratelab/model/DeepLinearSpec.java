@@ -14,7 +14,7 @@ import org.ratelab.spec.Node;
 public record DeepLinearSpec(int depth, int width, String parameterization, String init, double initScale,
                              String trainLayers) implements ModelSpec {
     public static final String KIND = "deep_linear";
-    static final List<String> INITS = List.of("gaussian", "antisymmetric", "chatterjee");
+    static final List<String> INITS = NetSpecs.INITS;
 
     static DeepLinearSpec parse(Node n) {
         DeepLinearSpec s = new DeepLinearSpec(
@@ -37,8 +37,9 @@ public record DeepLinearSpec(int depth, int width, String parameterization, Stri
 
     @Override
     public Model instantiate(Dataset data) {
-        return new Mlp(data, depth, width, "identity", parameterization, 1.0, false, 1.0, 0.0, init, initScale,
-                MlpSpec.trainable(depth, trainLayers), false, "square");
+        return new Mlp(data, MlpConfig.builder(depth, width).activation("identity")
+                .parameterization(parameterization).init(init, initScale)
+                .trainable(MlpSpec.trainable(depth, trainLayers)).build());
     }
 
     @Override

@@ -7,6 +7,10 @@ import java.util.random.RandomGenerator;
 import org.ratelab.data.Dataset;
 import org.ratelab.linalg.Blas;
 import org.ratelab.linalg.Kernels;
+import org.ratelab.model.MlpConfig.Activation;
+import org.ratelab.model.MlpConfig.Init;
+import org.ratelab.model.MlpConfig.Loss;
+import org.ratelab.model.MlpConfig.Parameterization;
 
 /**
  * The per-run engine behind {@link TwoLayerSpec} and {@link MlpSpec}: a fully connected network of depth L,
@@ -30,10 +34,7 @@ import org.ratelab.linalg.Kernels;
  * column-major d_{l−1} x d_l matrix W_lᵀ), followed by b_l when biased.
  */
 final class Mlp implements Model {
-    static final List<String> ACTIVATIONS = List.of("tanh", "relu", "softplus", "identity");
-    private static final int TANH = 0;
-    private static final int RELU = 1;
-    private static final int SOFTPLUS = 2;
+    static final List<String> ACTIVATIONS = MlpConfig.labels(Activation.values());
 
     private final Dataset data;
     private final int n;
@@ -46,14 +47,14 @@ final class Mlp implements Model {
     private final boolean[] trainable;
     private final boolean bias;
     private final int dim;
-    private final int act;
-    private final String parameterization;
-    private final String init;
+    private final Activation act;
+    private final Parameterization parameterization;
+    private final Init init;
     private final double sigmaW;
     private final double initScale;
     private final double lrScale;
-    private final boolean paired;
-    private final boolean logistic; // loss: logistic (labels ±1) instead of square   // antisymmetric init: readout summed pair by pair
+    private final boolean paired;   // antisymmetric init: readout summed pair by pair
+    private final boolean logistic; // loss: logistic (labels ±1) instead of square
     private final String[] names;
     // buffers (column-major d_l x rows)
     private final double[][] a;     // a[l], l = 1..depth-1 (a[0] is the input)
@@ -109,27 +110,22 @@ final class Mlp implements Model {
         return out;
     }
 
-    Mlp(Dataset data, int depth, int width, String activation, String parameterization, double outputScale,
-        boolean bias, double sigmaW, double sigmaB, String init, double initScale, boolean[] trainable,
-        boolean twoLayerNames, String loss) {
-        if (depth < 1) throw new IllegalArgumentException("depth must be >= 1, got " + depth);
-        if (trainable.length != depth) {
-            throw new IllegalArgumentException("trainable.length=" + trainable.length + " but depth=" + depth);
-        }
+    Mlp(Dataset data, MlpConfig c) {
+        int depth = c.depth();
+        int width = c.width();
         this.data = data;
         this.n = data.n();
         this.depth = depth;
-        this.bias = bias;
-        this.trainable = trainable.clone();
-        this.act = ACTIVATIONS.indexOf(activation);
-        if (act < 0) throw new IllegalArgumentException("unknown activation " + activation);
-        this.parameterization = parameterization;
-        this.init = init;
-        this.sigmaW = sigmaW;
-        this.initScale = initScale;
-        this.logistic = loss.equals("logistic");
+        this.bias = c.bias();
+        this.trainable = c.trainable();
+        this.act = c.activation();
+        this.parameterization = c.parameterization();
+        this.init = c.init();
+        this.sigmaW = c.sigmaW();
+        this.initScale = c.initScale();
+        this.logistic = c.loss() == Loss.LOGISTIC;
         if (logistic) Labels.requireSigns(data, "loss logistic");
-        this.paired = init.equals("antisymmetric") && depth >= 2;
+        this.paired = init == Init.ANTISYMMETRIC && depth >= 2;
         widths = new int[depth + 1];
         widths[0] = data.d();
         for (int l = 1; l < depth; l++) widths[l] = width;
@@ -140,7 +136,7 @@ final class Mlp implements Model {
         bMul = new double[depth + 1];
         names = new String[2 * depth + 2];
         int off = 0;
-        boolean std = parameterization.equals("standard");
+        boolean std = parameterization == Parameterization.STANDARD;
         for (int l = 1; l <= depth; l++) {
             offW[l] = off;
             off += widths[l] * widths[l - 1];
@@ -152,11 +148,11 @@ final class Mlp implements Model {
                 bMul[l] = 1.0;
             } else {
                 boolean last = l == depth && depth > 1;
-                double scaleDiv = last && parameterization.equals("meanfield") ? fanIn : Math.sqrt(fanIn);
+                double scaleDiv = last && parameterization == Parameterization.MEANFIELD ? fanIn : Math.sqrt(fanIn);
                 wMul[l] = sigmaW / scaleDiv;
-                bMul[l] = sigmaB;
+                bMul[l] = c.sigmaB();
             }
-            if (twoLayerNames && depth == 2) {
+            if (c.twoLayerNames() && depth == 2) {
                 names[2 * l] = l == 1 ? "W" : "a";
                 names[2 * l + 1] = l == 1 ? "b" : "c";
             } else {
@@ -164,10 +160,10 @@ final class Mlp implements Model {
                 names[2 * l + 1] = "b" + l;
             }
         }
-        wMul[depth] *= outputScale;
-        bMul[depth] *= outputScale;
+        wMul[depth] *= c.outputScale();
+        bMul[depth] *= c.outputScale();
         this.dim = off;
-        this.lrScale = parameterization.equals("meanfield") ? width : 1.0;
+        this.lrScale = parameterization == Parameterization.MEANFIELD ? width : 1.0;
         int rows = Math.max(n, data.nTest());
         int maxW = 1;
         for (int w : widths) maxW = Math.max(maxW, w);
@@ -184,7 +180,7 @@ final class Mlp implements Model {
             case TANH -> Kernels.TANH;
             case RELU -> Kernels.RELU;
             case SOFTPLUS -> -1;
-            default -> Kernels.IDENTITY;
+            case IDENTITY -> Kernels.IDENTITY;
         };
         bsc = new double[maxW];
         boolean fused = depth == 2 && !paired && kact >= 0;
@@ -212,8 +208,8 @@ final class Mlp implements Model {
     @Override
     public void init(double[] theta, RandomGenerator rng) {
         Arrays.fill(theta, 0, dim, 0.0);
-        boolean std = parameterization.equals("standard");
-        if (init.equals("chatterjee")) {
+        boolean std = parameterization == Parameterization.STANDARD;
+        if (init == Init.CHATTERJEE) {
             for (int l = 2; l <= depth; l++) {
                 double lo = initScale / widths[l - 1];
                 for (int k = 0; k < widths[l] * widths[l - 1]; k++) theta[offW[l] + k] = lo * (1 + rng.nextDouble());
@@ -227,7 +223,7 @@ final class Mlp implements Model {
                 for (int j = 0; j < widths[l]; j++) theta[offB[l] + j] = initScale * rng.nextGaussian();
             }
         }
-        if (init.equals("antisymmetric") && depth >= 2) {
+        if (paired) {
             // pair neuron j of the last hidden layer with j + m/2: same incoming weights, opposite output weight
             int l = depth - 1;
             int m = widths[l];
@@ -250,7 +246,7 @@ final class Mlp implements Model {
             case TANH -> Kernels.tanh(z);
             case RELU -> z > 0 ? z : 0.0;
             case SOFTPLUS -> z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-            default -> z;
+            case IDENTITY -> z;
         };
     }
 
@@ -278,7 +274,7 @@ final class Mlp implements Model {
             case SOFTPLUS -> {
                 for (int k = 0; k < len; k++) g[k] *= -Math.expm1(-s[sOff + k]);
             }
-            default -> { }
+            case IDENTITY -> { }
         }
     }
 
@@ -288,7 +284,7 @@ final class Mlp implements Model {
             case TANH -> 1.0 - s * s;
             case RELU -> s > 0 ? 1.0 : 0.0;
             case SOFTPLUS -> -Math.expm1(-s);  // sigmoid(z) = 1 − exp(−softplus(z))
-            default -> 1.0;
+            case IDENTITY -> 1.0;
         };
     }
 
@@ -300,7 +296,7 @@ final class Mlp implements Model {
                 double g = -Math.expm1(-s);
                 yield g * (1.0 - g);
             }
-            default -> 0.0;
+            case RELU, IDENTITY -> 0.0;
         };
     }
 

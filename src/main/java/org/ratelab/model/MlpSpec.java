@@ -59,8 +59,9 @@ public record MlpSpec(int depth, int width, String activation, String parameteri
 
     @Override
     public Model instantiate(Dataset data) {
-        return new Mlp(data, depth, width, activation, parameterization, outputScale, bias, sigmaW, sigmaB, init,
-                initScale, trainable(depth, trainLayers), false, loss);
+        return new Mlp(data, MlpConfig.builder(depth, width).activation(activation)
+                .parameterization(parameterization).outputScale(outputScale).bias(bias).sigmas(sigmaW, sigmaB)
+                .init(init, initScale).trainable(trainable(depth, trainLayers)).loss(loss).build());
     }
 
     @Override

@@ -11,10 +11,10 @@ import org.ratelab.spec.Node;
 final class NetSpecs {
     private NetSpecs() {}
 
-    static final List<String> PARAMETERIZATIONS = List.of("standard", "ntk", "meanfield");
+    static final List<String> PARAMETERIZATIONS = MlpConfig.labels(MlpConfig.Parameterization.values());
     /** square: F = (1/n) Σ (y_i − h(x_i))² (the seeds' loss); logistic: labels ±1. */
-    static final List<String> LOSSES = List.of("square", "logistic");
-    static final List<String> INITS = List.of("gaussian", "antisymmetric", "chatterjee");
+    static final List<String> LOSSES = MlpConfig.labels(MlpConfig.Loss.values());
+    static final List<String> INITS = MlpConfig.labels(MlpConfig.Init.values());
     /** Activations meeting Chatterjee's hypotheses: C², σ(0) = 0, σ' &gt; 0 (An &amp; Lu, Thm A.1). */
     static final List<String> CHATTERJEE_ACTIVATIONS = List.of("tanh", "identity");
 

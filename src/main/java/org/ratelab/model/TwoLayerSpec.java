@@ -59,8 +59,9 @@ public record TwoLayerSpec(int width, String activation, String parameterization
     @Override
     public Model instantiate(Dataset data) {
         boolean[] train = {!trainLayers.equals("second"), !trainLayers.equals("first")};
-        return new Mlp(data, 2, width, activation, parameterization, outputScale, bias, sigmaW, sigmaB, init,
-                initScale, train, true, loss);
+        return new Mlp(data, MlpConfig.builder(2, width).activation(activation).parameterization(parameterization)
+                .outputScale(outputScale).bias(bias).sigmas(sigmaW, sigmaB).init(init, initScale).trainable(train)
+                .twoLayerNames().loss(loss).build());
     }
 
     /** Forward X·Wᵀ and backward Gᵀ·X products (2·d·m each), activations and output layer. */
@@ -72,15 +73,6 @@ public record TwoLayerSpec(int width, String activation, String parameterization
     @Override
     public List<Buffer> buffers(double n, double nTest, double d, boolean hvp) {
         return Mlp.buffers(2, width, n, nTest, d, hvp);
-    }
-
-    /** The exponent p of the output scaling α/m^p. */
-    double outputExponent() {
-        return switch (parameterization) {
-            case "ntk" -> 0.5;
-            case "meanfield" -> 1.0;
-            default -> 0.0;
-        };
     }
 
     /** Registers {@code TwoLayerSpec} (META-INF/services/org.ratelab.model.ModelKind). */

@@ -22,6 +22,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.jfree.chart.JFreeChart;
 import org.ratelab.table.OutputDir;
+import org.ratelab.table.Statuses;
 
 /**
  * Writes {@code DIR/report/index.html} from the tables of an output directory: one self-contained page
@@ -246,13 +247,13 @@ public final class Report {
         p.table("status-" + Html.slug(e.name()), "status", new ReportData.Table(cols, List.of(row)));
         p.html.append(String.format("<p class=\"note\">Training time summed over runs: %.1f s.</p>%n",
                 d.trainingMs(e.name()) / 1000.0));
-        if (total > 0 && c.getOrDefault("converged", 0L) == 0) {
+        if (total > 0 && c.getOrDefault(Statuses.CONVERGED, 0L) == 0) {
             p.html.append("<p class=\"verdict\" id=\"no-converged-").append(Html.slug(e.name()))
-                    .append("\">No run converged: ").append(c.get("failed")).append(" failed, ")
-                    .append(c.get("diverged")).append(" diverged, ").append(c.get("max_steps"))
+                    .append("\">No run converged: ").append(c.get(Statuses.FAILED)).append(" failed, ")
+                    .append(c.get(Statuses.DIVERGED)).append(" diverged, ").append(c.get(Statuses.MAX_STEPS))
                     .append(" stopped at max_steps, of ").append(total).append(" runs.</p>\n");
         }
-        if (c.getOrDefault("failed", 0L) > 0) {
+        if (c.getOrDefault(Statuses.FAILED, 0L) > 0) {
             p.html.append("<p class=\"note\">Why runs failed (<code>runs.message</code>):</p>\n");
             p.table("failures-" + Html.slug(e.name()), "failures", d.failures(e.name(), 10));
         }

@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.ratelab.laws.ScalingLaws;
 import org.ratelab.table.OutputDir;
+import org.ratelab.table.Statuses;
 
 /**
  * The report's data, read from the tables' Parquet files with parquet-hadoop ({@link ParquetTables}) and
@@ -31,7 +32,7 @@ import org.ratelab.table.OutputDir;
  */
 final class ReportData {
     /** The run statuses, in the order the report shows them. */
-    static final List<String> STATUSES = List.of("converged", "max_steps", "diverged", "failed");
+    static final List<String> STATUSES = Statuses.ALL;
 
     /** The columns of the checks table (issue 6), shown in this order when present. */
     static final List<String> CHECK_COLUMNS = List.of("experiment", "check", "predicted", "observed", "ci_low",
@@ -248,7 +249,7 @@ final class ReportData {
     Table failures(String experiment, int limit) {
         Map<String, long[]> by = new HashMap<>();  // message → {count, min steps}
         for (Object[] r : runs) {
-            if (!experiment.equals(r[EXPERIMENT]) || !"failed".equals(r[STATUS])) continue;
+            if (!experiment.equals(r[EXPERIMENT]) || !Statuses.FAILED.equals(r[STATUS])) continue;
             String m = r[MESSAGE] == null ? "(no message)" : (String) r[MESSAGE];
             long[] a = by.computeIfAbsent(m, k -> new long[] {0, Long.MAX_VALUE});
             a[0]++;

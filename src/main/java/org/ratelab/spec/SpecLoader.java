@@ -1,6 +1,5 @@
 package org.ratelab.spec;
 
-import org.ratelab.grid.RunBinder;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +20,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Reads an experiment spec (YAML) into an {@link ExperimentSpec}: parses with SnakeYAML's safe constructor
  * (plain data only: no tags, no objects, no evaluation), rejects duplicate keys, applies the selected
  * profile, and checks the structure of the grid. Run-level values are checked when each run is bound
- * ({@link RunBinder}); planning binds every run before anything starts.
+ * ({@code grid.RunBinder}); planning binds every run before anything starts.
  *
  * <p>Spec layout (see README): {@code experiment, description, seed, data, model, optimizer | optimizers,
  * train, probes, grid, profiles, limits} and the analysis sections {@code checks, fits}.

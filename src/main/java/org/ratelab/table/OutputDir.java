@@ -105,11 +105,6 @@ public final class OutputDir {
         return !committedBatches().isEmpty();
     }
 
-    /** Whether the directory has tables or committed batches (results a new job would replace). */
-    public boolean hasResults() throws IOException {
-        return fs.exists(root) && fs.getFileStatus(root).isDirectory() && hasTables();
-    }
-
     /** The committed batch directories, sorted by name (empty when none). */
     public List<Path> committedBatches() throws IOException {
         Path b = new Path(root, BATCHES);
