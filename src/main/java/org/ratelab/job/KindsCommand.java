@@ -11,6 +11,7 @@ import org.ratelab.api.Keys;
 import org.ratelab.api.Kind;
 import org.ratelab.api.Plugins;
 import org.ratelab.api.Registry;
+import org.ratelab.checks.CheckKind;
 import org.ratelab.data.DataSets;
 import org.ratelab.model.Models;
 import org.ratelab.optim.Optimizers;
@@ -21,14 +22,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ratelab kinds [optimizer|model|data] [NAME] [--jars ...]}: every registered kind, ratelab's own and
+ * {@code ratelab kinds [optimizer|model|data|check] [NAME] [--jars ...]}: every registered kind, ratelab's own and
  * the plug-ins', with its keys, their types and ranges, defaults and doc lines, all read from the kinds'
  * own parsers and records ({@link Keys}). {@link #markdown()} is the same listing as README's kind tables.
  */
 @Command(name = "kinds", mixinStandardHelpOptions = true,
-        description = "List the registered optimizers, models and data sources with their keys and defaults.")
+        description = "List the registered optimizers, models, data sources and check kinds with their keys and defaults.")
 final class KindsCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SORT", description = "optimizer, model or data")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SORT", description = "optimizer, model, data or check")
     String sort;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "One kind of that sort.")
@@ -46,6 +47,7 @@ final class KindsCommand implements Callable<Integer> {
         m.put("optimizer", Optimizers.REGISTRY);
         m.put("model", Models.REGISTRY);
         m.put("data", DataSets.REGISTRY);
+        m.put("check", CheckKind.REGISTRY);
         return m;
     }
 
@@ -55,7 +57,7 @@ final class KindsCommand implements Callable<Integer> {
         Map<String, Registry<?>> regs = registries();
         if (sort != null && !regs.containsKey(sort)) {
             throw new UsageException("unknown sort '" + sort + "'; expected one of " + String.join(", ", regs.keySet())
-                    + " (probes and check kinds are not registries yet: see README, Probes and Checks)");
+                    + " (probes are not a registry yet: see README, Probes)");
         }
         PrintWriter out = cmd.commandLine().getOut();
         for (Map.Entry<String, Registry<?>> r : regs.entrySet()) {
