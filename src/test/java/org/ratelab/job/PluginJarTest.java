@@ -113,6 +113,11 @@ class PluginJarTest {
     }
 
     static Path jar(Path classes, Path out, String version, String pkg) throws IOException {
+        return jar(classes, out, version, "org.ratelab.optim.OptimizerKind", pkg + ".SignGdSpec$Provider");
+    }
+
+    /** A plug-in jar of {@code classes} registering {@code provider} as a {@code service}. */
+    static Path jar(Path classes, Path out, String version, String service, String provider) throws IOException {
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
@@ -123,8 +128,8 @@ class PluginJarTest {
                 j.write(Files.readAllBytes(f));
                 j.closeEntry();
             }
-            j.putNextEntry(new JarEntry("META-INF/services/org.ratelab.optim.OptimizerKind"));
-            j.write((pkg + ".SignGdSpec$Provider\n").getBytes(StandardCharsets.UTF_8));
+            j.putNextEntry(new JarEntry("META-INF/services/" + service));
+            j.write((provider + "\n").getBytes(StandardCharsets.UTF_8));
             j.closeEntry();
         }
         return out;
