@@ -15,9 +15,10 @@ import org.ratelab.spec.Node;
 public record BoundCheck(@Doc("the theory bound of the bounds table") String kind) implements CheckKind.Observation {
 
     public static final String NAME = "bound";
+    public static final List<String> KINDS = List.of("pl_rate", "robbins_monro", "an_lu_rate");
 
     static BoundCheck parse(Node n) {
-        return new BoundCheck(n.choice("kind", null, CheckSpec.BOUND_KINDS));
+        return new BoundCheck(n.choice("kind", null, KINDS));
     }
 
     @Override

@@ -58,11 +58,6 @@ public record CheckSpec(String name, String description, String kind, CheckKind.
         }
     }
 
-    public static final List<String> STATS = List.of("median", "min", "max", "mean");
-    public static final List<String> COMPARISONS = List.of("below", "above", "at_most", "at_least");
-    public static final List<String> BOUND_KINDS = List.of("pl_rate", "robbins_monro", "an_lu_rate");
-    public static final List<String> RATE_KINDS = List.of("linear", "power", "steps_to_eps", "oracle_calls_to_eps",
-            "noise_floor");
 
     @SuppressWarnings("unchecked")
     public static List<CheckSpec> parseAll(Object section) {

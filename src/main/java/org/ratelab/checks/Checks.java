@@ -125,23 +125,24 @@ public final class Checks {
         return "(" + String.join(", ", out) + "; eps one of fits.eps: " + epsList(fit) + ")";
     }
 
-    /** Every metric name the laws table can hold for this fits section ({@link ScalingLaws}). */
-    static java.util.Set<String> lawMetrics(FitSpec fit) {
-        java.util.Set<String> out = new java.util.HashSet<>(ScalingLaws.RUN_METRICS);
+    /** Every metric the laws table can hold for this fits section ({@link ScalingLaws}), typed. */
+    static java.util.Set<MetricRef> lawMetrics(FitSpec fit) {
+        java.util.Set<MetricRef> out = new java.util.HashSet<>();
+        for (String m : ScalingLaws.RUN_METRICS) out.add(new MetricRef.Column(m));
         for (Map.Entry<String, List<String>> e : Rates.KINDS.entrySet()) {
             for (String k : e.getValue()) {
                 if (Rates.EPS_KINDS.contains(k)) {
-                    for (double eps : fit.eps()) out.add(ScalingLaws.rateMetric(e.getKey(), k, eps));
+                    for (double eps : fit.eps()) out.add(new MetricRef.Rate(e.getKey(), k, eps));
                 } else {
-                    out.add(ScalingLaws.rateMetric(e.getKey(), k, null));
+                    out.add(new MetricRef.Rate(e.getKey(), k, null));
                 }
-                if (k.equals("linear")) out.add(e.getKey() + ".linear_gap");
+                if (k.equals("linear")) out.add(new MetricRef.Rate(e.getKey(), "linear_gap", null));
             }
         }
         for (String m : org.ratelab.probes.Metrics.NAMES) {
-            out.add(m + ".max");
-            out.add(m + ".min");
-            for (double k : fit.atSteps()) out.add(m + ".at_step@" + (long) k);
+            out.add(new MetricRef.CurveStat(m, "max"));
+            out.add(new MetricRef.CurveStat(m, "min"));
+            for (double k : fit.atSteps()) out.add(new MetricRef.AtStep(m, (long) k));
         }
         return out;
     }
@@ -198,15 +199,6 @@ public final class Checks {
     public static double[] values(Dataset<Row> v) {
         return v.select("value").collectAsList().stream().filter(r -> !r.isNullAt(0))
                 .mapToDouble(r -> r.getDouble(0)).filter(x -> !Double.isNaN(x)).sorted().toArray();
-    }
-
-    public static boolean satisfies(double x, String cmp, double t) {
-        return switch (cmp) {
-            case "below" -> x < t;
-            case "above" -> x > t;
-            case "at_most" -> x <= t;
-            default -> x >= t;
-        };
     }
 
     /** Normal-approximation 95% interval of a mean (NaN for fewer than two values). */

@@ -21,6 +21,7 @@ public record FractionCheck(
         implements CheckKind.Observation {
 
     public static final String NAME = "fraction";
+    public static final List<String> COMPARISONS = List.of("below", "above", "at_most", "at_least");
     public static final List<String> STATUSES = List.of("converged", "max_steps", "diverged", "failed");
 
     static FractionCheck parse(Node t) {
@@ -30,7 +31,7 @@ public record FractionCheck(
             t.optional("metric");
             CheckSpec.metricText(t, "metric");
             t.declare("metric", "metric name: " + MetricRef.FORMS, "none");
-            for (String k : CheckSpec.COMPARISONS) {
+            for (String k : COMPARISONS) {
                 t.optional(k);
                 CheckSpec.finite(t, k);
             }
@@ -42,13 +43,13 @@ public record FractionCheck(
         String text = CheckSpec.metricText(t, "metric");
         MetricRef metric = CheckSpec.perRunMetric(t, text);
         String cmp = null;
-        for (String k : CheckSpec.COMPARISONS) {
+        for (String k : COMPARISONS) {
             if (!t.has(k)) continue;
-            if (cmp != null) throw t.error(k, "give one of " + String.join(", ", CheckSpec.COMPARISONS));
+            if (cmp != null) throw t.error(k, "give one of " + String.join(", ", COMPARISONS));
             cmp = k;
         }
         if (cmp == null) {
-            throw t.error(null, "a fraction over a metric needs one of " + String.join(", ", CheckSpec.COMPARISONS));
+            throw t.error(null, "a fraction over a metric needs one of " + String.join(", ", COMPARISONS));
         }
         double threshold = CheckSpec.finite(t, cmp);
         String times = t.has("times") ? t.str("times", null) : null;
@@ -65,7 +66,7 @@ public record FractionCheck(
         long n = s.n();
         if (metric != null) {
             double[] v = Checks.values(RunValues.of(metric, times, s.runs(), s.rates(), s.curves()));
-            long k = java.util.Arrays.stream(v).filter(x -> Checks.satisfies(x, compare, threshold)).count();
+            long k = java.util.Arrays.stream(v).filter(x -> satisfies(x, compare, threshold)).count();
             double p = n == 0 ? Double.NaN : (double) k / n;
             double[] ci = Checks.wilson(k, n);
             return List.of(Observed.of(p, ci[0], ci[1], n, k + " of " + s.scope() + " have " + metric.print()
@@ -77,6 +78,15 @@ public record FractionCheck(
         double p = n == 0 ? Double.NaN : (double) k / n;
         double[] ci = Checks.wilson(k, n);
         return List.of(Observed.of(p, ci[0], ci[1], n, k + " of " + s.scope() + " " + status));
+    }
+
+    static boolean satisfies(double x, String cmp, double t) {
+        return switch (cmp) {
+            case "below" -> x < t;
+            case "above" -> x > t;
+            case "at_most" -> x <= t;
+            default -> x >= t;
+        };
     }
 
     /** The fraction kind. */

@@ -32,7 +32,7 @@ public record LawCheck(
         if (!ctx.axes().contains(axis)) {
             throw ctx.error("axis", "'" + axis + "' is not an axis of this grid; axes: " + String.join(", ", ctx.axes()));
         }
-        if (!Checks.lawMetrics(ctx.fit()).contains(metric.print())) {
+        if (!Checks.lawMetrics(ctx.fit()).contains(metric)) {
             throw ctx.error("metric", "'" + metric.print() + "' is not a law metric; law metrics: "
                     + String.join(", ", ScalingLaws.RUN_METRICS) + ", a rate " + Checks.rateNames(ctx.fit())
                     + ", X.max or X.min of a curves metric X"

@@ -23,10 +23,13 @@ public record RateCheck(
         implements CheckKind.Observation {
 
     public static final String NAME = "rate";
+    /** The kinds of the rates table ({@link org.ratelab.fits.Rates}). */
+    public static final List<String> KINDS = List.of("linear", "power", "steps_to_eps", "oracle_calls_to_eps",
+            "noise_floor");
 
     static RateCheck parse(Node n) {
         String metric = n.str("metric", "loss");
-        String kind = n.choice("kind", null, CheckSpec.RATE_KINDS);
+        String kind = n.choice("kind", null, KINDS);
         Double eps = n.optional("eps") ? n.positive("eps", Double.NaN) : null;
         return new RateCheck(metric, kind, eps);
     }

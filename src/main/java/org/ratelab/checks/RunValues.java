@@ -39,9 +39,9 @@ public final class RunValues {
     public static String problem(MetricRef metric) {
         if (metric instanceof MetricRef.CurveStat c) return curveProblem(c.metric());
         if (metric instanceof MetricRef.AtStep a) return curveProblem(a.metric());
-        if (metric instanceof MetricRef.Rate r && !r.kind().equals("linear_gap") && !CheckSpec.RATE_KINDS.contains(r.kind())) {
+        if (metric instanceof MetricRef.Rate r && !r.kind().equals("linear_gap") && !RateCheck.KINDS.contains(r.kind())) {
             return "'" + r.kind() + "' is neither a curve statistic (" + String.join(", ", MetricRef.CURVE_STATS)
-                    + ", at_step@k) nor a rate kind (" + String.join(", ", CheckSpec.RATE_KINDS) + ", linear_gap)";
+                    + ", at_step@k) nor a rate kind (" + String.join(", ", RateCheck.KINDS) + ", linear_gap)";
         }
         return null;
     }

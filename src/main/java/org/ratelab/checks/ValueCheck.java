@@ -20,10 +20,11 @@ public record ValueCheck(
         implements CheckKind.Observation {
 
     public static final String NAME = "value";
+    public static final List<String> STATS = List.of("median", "min", "max", "mean");
 
     static ValueCheck parse(Node n) {
         String text = CheckSpec.metricText(n, "metric");
-        String stat = n.choice("stat", "median", CheckSpec.STATS);
+        String stat = n.choice("stat", "median", STATS);
         String times = n.optional("times") ? n.str("times", null) : null;
         return new ValueCheck(CheckSpec.perRunMetric(n, text), stat, times);
     }

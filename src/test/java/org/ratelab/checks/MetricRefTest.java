@@ -43,6 +43,17 @@ class MetricRefTest {
     }
 
     @Test
+    void everyLawsTableMetricRoundTrips() {
+        org.ratelab.fits.FitSpec fit = org.ratelab.fits.FitSpec.DEFAULT;
+        assertTrue(Checks.lawMetrics(fit).size() > 50);
+        for (MetricRef x : Checks.lawMetrics(fit)) assertEquals(x, MetricRef.parse(x.print()), x.print());
+        for (double eps : fit.eps()) {
+            assertEquals(org.ratelab.laws.ScalingLaws.rateMetric("loss", "steps_to_eps", eps),
+                    new MetricRef.Rate("loss", "steps_to_eps", eps).print());
+        }
+    }
+
+    @Test
     void printsAsWrittenAndAsTheLawsTableNamesIt() {
         for (String s : List.of("final_loss", "hess_min_eig.min", "sharpness.final", "loj_condition.first",
                 "rel_change.at_step@1000", "loss.linear", "loss.linear_gap", "loss.steps_to_eps@1.0E-8",
