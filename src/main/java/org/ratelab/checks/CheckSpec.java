@@ -58,7 +58,6 @@ public record CheckSpec(String name, String description, String kind, CheckKind.
         }
     }
 
-
     @SuppressWarnings("unchecked")
     public static List<CheckSpec> parseAll(Object section) {
         List<CheckSpec> out = new ArrayList<>();
