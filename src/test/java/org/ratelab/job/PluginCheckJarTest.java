@@ -5,23 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.io.TempDir;
+import org.ratelab.SparkTestSession;
 import org.ratelab.api.Plugins;
+import org.ratelab.table.OutputDir;
+import org.ratelab.table.Schemas;
 
 /**
  * A check kind that ratelab does not ship, from a plug-in jar built in the test (as {@link PluginJarTest}
  * builds its optimizer): one file and one {@code META-INF/services/org.ratelab.checks.CheckKind} line.
  * {@code kinds check} lists it with its keys; a spec using it plans only with {@code --jars}, and an unknown
- * kind's error lists it among the registered; {@code run --jars} evaluates it into the checks table, which
- * {@code checks} prints; two providers of its name are refused naming both jars.
+ * kind's error lists it among the registered; {@code run --jars} (its own JVM) evaluates it into the checks
+ * table, which {@code checks} prints; two providers of its name are refused naming both jars.
  */
 class PluginCheckJarTest {
     @TempDir static Path dir;
@@ -33,6 +42,7 @@ class PluginCheckJarTest {
             package com.example.checks;
 
             import java.util.List;
+import java.util.concurrent.TimeUnit;
             import org.ratelab.checks.CheckKind;
             import org.ratelab.checks.Observed;
             import org.ratelab.checks.PlanContext;
@@ -124,12 +134,24 @@ class PluginCheckJarTest {
                 + "compare, status_count"), err);
     }
 
+    /**
+     * {@code run --jars} in its own JVM (an in-process run would stop the test JVM's shared session), then the
+     * checks table printed as {@code checks} prints it.
+     */
     @Test
-    void runEvaluatesThePlugInCheck() {
+    void runEvaluatesThePlugInCheck() throws Exception {
         Path out = dir.resolve("out");
-        PluginJarTest.cli(0, "run", spec.toString(), "--out", out.toString(), "--jars", jar.toString());
-        String verdicts = PluginJarTest.cli(0, "checks", "--out", out.toString())[0];
-        assertTrue(verdicts.contains("every-run-counted") && verdicts.contains("ended max_steps (counted by a plug-in)"),
+        Process p = GridJobTest.cliProcess("run", spec.toString(), "--out", out.toString(), "--jars", jar.toString(),
+                "--master", "local[1]");
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "run finished");
+        assertEquals(0, p.exitValue(), log);
+        List<Row> rows = SparkTestSession.get().read().schema(Schemas.CHECKS)
+                .parquet(OutputDir.of(out.toString(), new Configuration()).table("checks")).collectAsList();
+        StringWriter text = new StringWriter();
+        assertEquals(0, ChecksCommand.print(rows, new PrintWriter(text)), text.toString());
+        String verdicts = text.toString();
+        assertTrue(verdicts.contains("PASS  every-run-counted") && verdicts.contains("ended max_steps (counted by a plug-in)"),
                 verdicts);
     }
 
