@@ -22,6 +22,8 @@ public final class Node {
     private final Set<String> read = new LinkedHashSet<>();
     /** Non-null in describing mode: every typed reader records its key here instead of reading a value. */
     private final Map<String, Described> described;
+    /** Keys declared optional (no default value) through {@link #optional}: documented with default "none". */
+    private final Set<String> optional = new java.util.HashSet<>();
 
     public Node(String path, Map<String, Object> map) {
         this(path, map, null);
@@ -55,9 +57,6 @@ public final class Node {
 
     /** True in describing mode, where readers record keys instead of reading values. */
     public boolean describing() { return described != null; }
-
-    /** Keys declared optional (no default value) through {@link #optional}: documented with default "none". */
-    private final Set<String> optional = new java.util.HashSet<>();
 
     /**
      * An optional key without a default value: true when it is given, so that the caller reads it with a
