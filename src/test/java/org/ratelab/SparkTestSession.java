@@ -10,17 +10,20 @@ import org.ratelab.job.Sessions;
  */
 public final class SparkTestSession {
     private static SparkSession session;
+    private static boolean hooked;
 
     private SparkTestSession() {}
 
     public static synchronized SparkSession get() {
-        if (session == null) {
+        // a CLI command run in-process (run, sql) stops the session it got from getOrCreate: start another
+        if (session == null || session.sparkContext().isStopped()) {
             session = Sessions.start("local[2]", Map.of(
                     "spark.ui.enabled", "false",
                     "spark.sql.shuffle.partitions", "4",
                     "spark.driver.host", "127.0.0.1",
                     "spark.driver.bindAddress", "127.0.0.1"));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
+            if (!hooked) Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
+            hooked = true;
         }
         return session;
     }

@@ -1,12 +1,12 @@
 /**
- * The plug-in API: how to add an optimizer, a model, a data source or a probe to ratelab, from its own source
- * tree or from a jar of your own, and have its convergence tested (or measured) at grid scale like ratelab's
- * own kinds.
+ * The plug-in API: how to add an optimizer, a model, a data source, a probe or a check kind to ratelab, from its
+ * own source tree or from a jar of your own, and have its convergence tested (or measured) at grid scale like
+ * ratelab's own kinds.
  *
  * <h2>One file plus one registration line</h2>
  * A kind is a {@link org.ratelab.api.Kind} found by {@link java.util.ServiceLoader} through a
  * {@link org.ratelab.api.Registry}: {@code org.ratelab.optim.OptimizerKind}, {@code org.ratelab.model.ModelKind},
- * {@code org.ratelab.data.DataKind}, {@code org.ratelab.probes.ProbeKind}. Write one file holding the configuration record, its {@code parse(Node)},
+ * {@code org.ratelab.data.DataKind}, {@code org.ratelab.probes.ProbeKind}, {@code org.ratelab.checks.CheckKind}. Write one file holding the configuration record, its {@code parse(Node)},
  * a nested public {@code Provider} (no-argument constructor) and the per-run state, and list the provider's
  * binary name ({@code com.example.LionSpec$Provider}) in {@code META-INF/services/<the kind interface>}.
  * ratelab's own kinds are registered exactly so ({@code src/main/resources/META-INF/services}).
@@ -88,8 +88,15 @@
  *       probe, its jar and version; the job goes on. A NaN it measures is data, recorded as NaN.</li>
  * </ul>
  *
- * <h2>Not yet plug-ins</h2>
- * Check kinds are not a registry yet: their keys are a fixed record ({@code CheckSpec}). Checks read the
- * built-in curve metrics only, not {@code curves.extra_metrics}.
+ * <h2>Check kinds</h2>
+ * A check kind is a {@code org.ratelab.checks.CheckKind} (registered in
+ * {@code META-INF/services/org.ratelab.checks.CheckKind}) whose {@code parse} returns a record implementing
+ * {@code CheckKind.Observation}: {@code validate(PlanContext)} refuses at plan time what the runs do not have,
+ * {@code observe(Selection)} yields the observed number(s) over the runs the check's {@code where} selects.
+ * A spec names the kind by the key of its section. Checks are not part of {@code config_json}: a plug-in check
+ * kind changes no run_id.
+ *
+ * <h2>Not yet</h2>
+ * Checks read the built-in curve metrics and the runs columns only, not {@code curves.extra_metrics}.
  */
 package org.ratelab.api;

@@ -12,34 +12,19 @@ import org.ratelab.spec.SpecException;
  * A declared check (an entry of the spec's {@code checks:} list): which number to observe over which runs,
  * and what the theory predicts for it.
  *
- * <p>Observed quantity, one of:
- * <ul>
- *   <li>{@code law: {metric, axis}}: the exponent of a scaling law over the selected runs (one row per group
- *       of the other axes), with its bootstrap interval over seeds;</li>
- *   <li>{@code rate: {metric, kind, eps}}: the median over the selected runs of a per-run rate, with its
- *       bootstrap interval;</li>
- *   <li>{@code value: {metric, stat, times}}: a statistic over the selected runs ({@code median}, the default,
- *       with its bootstrap interval; {@code min}, {@code max} or {@code mean}) of a per-run number named as in
- *       {@link RunValues}: a runs column ({@code L_hat}), a curve statistic ({@code hess_min_eig.min},
- *       {@code sharpness.final}, {@code loj_condition.first}) or a rate ({@code loss.linear}), optionally
- *       multiplied by another per-run number ({@code times: optimizer.lr} gives η·λ);</li>
- *   <li>{@code fraction: {status}}: the fraction of the selected runs that ended with that status; or
- *       {@code fraction: {metric, below|above|at_most|at_least: x, times}}: the fraction of the selected runs
- *       whose per-run number satisfies the comparison (runs without the number count as not satisfying
- *       it);</li>
- *   <li>{@code bound: {kind}}: the fraction of the selected runs where a theory bound of the bounds table
- *       holds ({@code pl_rate}, {@code robbins_monro}, {@code an_lu_rate});</li>
- *   <li>{@code compare: {left, right}}: the difference left − right of two law exponents, rate medians or
- *       values, each side a mapping with its own {@code law}, {@code rate} or {@code value} and
- *       {@code where}.</li>
- * </ul>
- * {@code where:} selects runs by dotted paths of their resolved configuration (e.g. {@code model.width},
- * {@code optimizer.schedule.q}), or {@code status}; a value or a list of allowed values.
- * {@code expect:} {@code {min, max}}, {@code {value, tolerance}}, {@code {at_most}} (observed ≤ an upper
- * bound; the detail shows how loose it is), or {@code {at_least}}.
+ * <p>The observed quantity is one registered {@link CheckKind}, named by the key that holds its section:
+ * {@code law}, {@code rate}, {@code value}, {@code fraction}, {@code bound}, {@code compare} (each documented
+ * in its own file and by {@code ratelab kinds check}), or a plug-in's. Every check also has:
+ * {@code name} (unique), {@code description}; {@code where:} selects runs by dotted paths of their resolved
+ * configuration (e.g. {@code model.width}, {@code optimizer.schedule.q}), or {@code status}, each a value or
+ * a list of allowed values; {@code expect:} {@code {min, max}}, {@code {value, tolerance}}, {@code {at_most}}
+ * (observed ≤ an upper bound; the detail shows how loose it is), or {@code {at_least}}.
+ *
+ * @param kind   the check kind's name (the key of its section)
+ * @param target the kind's parsed section
  */
-public record CheckSpec(String name, String description, String observe, Map<String, Object> target,
-                        Map<String, Object> where, CheckSpec left, CheckSpec right, Expect expect)
+public record CheckSpec(String name, String description, String kind, CheckKind.Observation target,
+                        Map<String, Object> where, Expect expect)
         implements Serializable {
 
     /** The prediction an observed value is held against. */
@@ -73,13 +58,6 @@ public record CheckSpec(String name, String description, String observe, Map<Str
         }
     }
 
-    static final List<String> OBSERVE = List.of("law", "rate", "value", "fraction", "bound", "compare");
-    public static final List<String> STATS = List.of("median", "min", "max", "mean");
-    public static final List<String> COMPARISONS = List.of("below", "above", "at_most", "at_least");
-    public static final List<String> BOUND_KINDS = List.of("pl_rate", "robbins_monro", "an_lu_rate");
-    public static final List<String> RATE_KINDS = List.of("linear", "power", "steps_to_eps", "oracle_calls_to_eps",
-            "noise_floor");
-
     @SuppressWarnings("unchecked")
     public static List<CheckSpec> parseAll(Object section) {
         List<CheckSpec> out = new ArrayList<>();
@@ -100,71 +78,42 @@ public record CheckSpec(String name, String description, String observe, Map<Str
         return out;
     }
 
+    /** The keys every check has beside its kind's section. */
+    static final List<String> COMMON_KEYS = List.of("name", "description", "where", "expect");
+
+    /**
+     * A check ({@code top}) or a side of a compare (no name, description or expect; named by its path, which
+     * seeds its bootstrap): the one registered kind whose key it has, parsed by that kind.
+     */
     static CheckSpec parse(Node n, boolean top) {
         String name = top ? n.str("name", null) : n.path();
         String description = top ? n.str("description", "") : "";
-        String observe = null;
-        for (String o : OBSERVE) {
+        List<String> kinds = CheckKind.REGISTRY.names();
+        String kind = null;
+        for (String o : kinds) {
             if (n.has(o)) {
-                if (observe != null) {
-                    throw n.error(o, "give one of " + String.join(", ", OBSERVE) + "; got " + observe + " too");
+                if (kind != null) {
+                    throw n.error(o, "give one of " + String.join(", ", kinds) + "; got " + kind + " too");
                 }
-                observe = o;
+                kind = o;
             }
         }
-        if (observe == null || (!top && !(observe.equals("law") || observe.equals("rate") || observe.equals("value")))) {
-            throw n.error(null, top ? "a check needs one of law, rate, value, fraction, bound or compare"
-                    : "each side of a compare needs law, rate or value");
-        }
-        Map<String, Object> target = new LinkedHashMap<>();
-        CheckSpec left = null;
-        CheckSpec right = null;
-        if (observe.equals("compare")) {
-            Node c = n.child("compare");
-            left = parse(c.child("left"), false);
-            right = parse(c.child("right"), false);
-            c.done();
-        } else {
-            Node t = n.child(observe);
-            switch (observe) {
-                case "law" -> {
-                    target.put("metric", t.str("metric", null));
-                    target.put("axis", t.str("axis", "model.width"));
-                }
-                case "rate" -> {
-                    target.put("metric", t.str("metric", "loss"));
-                    target.put("kind", t.choice("kind", null, RATE_KINDS));
-                    if (t.has("eps")) target.put("eps", t.positive("eps", Double.NaN));
-                }
-                case "value" -> {
-                    target.put("metric", metric(t));
-                    target.put("stat", t.choice("stat", "median", STATS));
-                    if (t.has("times")) target.put("times", t.str("times", null));
-                }
-                case "bound" -> target.put("kind", t.choice("kind", null, BOUND_KINDS));
-                default -> {
-                    if (t.has("metric")) {
-                        target.put("metric", metric(t));
-                        String cmp = null;
-                        for (String k : COMPARISONS) {
-                            if (!t.has(k)) continue;
-                            if (cmp != null) throw t.error(k, "give one of " + String.join(", ", COMPARISONS));
-                            cmp = k;
-                        }
-                        if (cmp == null) {
-                            throw t.error(null, "a fraction over a metric needs one of " + String.join(", ", COMPARISONS));
-                        }
-                        target.put("compare", cmp);
-                        target.put("threshold", finite(t, cmp));
-                        if (t.has("times")) target.put("times", t.str("times", null));
-                    } else {
-                        target.put("status", t.choice("status", null,
-                                List.of("converged", "max_steps", "diverged", "failed")));
-                    }
+        List<String> sides = new ArrayList<>();
+        for (String o : kinds) if (CheckKind.REGISTRY.get(o).comparable()) sides.add(o);
+        if (kind == null) {
+            for (String k : n.keys()) {
+                if (!COMMON_KEYS.contains(k)) {
+                    throw n.error(k, "unknown check kind '" + k + "'; registered: " + String.join(", ", top ? kinds : sides));
                 }
             }
-            t.done();
         }
+        if (kind == null || (!top && !sides.contains(kind))) {
+            throw n.error(null, top ? "a check needs one of " + orList(kinds)
+                    : "each side of a compare needs " + orList(sides));
+        }
+        Node t = n.child(kind);
+        CheckKind.Observation target = CheckKind.REGISTRY.get(kind).parse(t);
+        t.done();
         Map<String, Object> where = new LinkedHashMap<>();
         Node w = n.child("where");
         for (String k : w.keys()) {
@@ -172,26 +121,49 @@ public record CheckSpec(String name, String description, String observe, Map<Str
             if (v instanceof Map<?, ?> || v == null) throw w.error(k, "expected a value or a list of values");
             where.put(k, v);
         }
-        Expect expect = top ? expect(n.child("expect"), observe) : null;
+        Expect expect = top ? expect(n.child("expect"), kind) : null;
         n.done();
-        return new CheckSpec(name, description, observe, target, where, left, right, expect);
+        return new CheckSpec(name, description, kind, target, where, expect);
     }
 
-    private static String metric(Node t) {
-        String m = t.str("metric", null);
+    /** "a, b or c". */
+    static String orList(List<String> names) {
+        if (names.size() < 2) return String.join("", names);
+        return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
+    }
+
+    /** The text of a metric name at {@code key} (required), documented with the forms {@link MetricRef} takes. */
+    static String metricText(Node t, String key) {
+        String text = t.str(key, null);
+        t.declare(key, "metric name: " + MetricRef.FORMS, "required");
+        return text;
+    }
+
+    /** A metric name read by {@link #metricText}, parsed; a bad form is an error at the key's path. */
+    static MetricRef metric(Node t, String key, String text) {
+        try {
+            return MetricRef.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw t.error(key, e.getMessage());
+        }
+    }
+
+    /** A metric name naming a per-run value ({@link RunValues}): its form and its names checked. */
+    static MetricRef perRunMetric(Node t, String text) {
+        MetricRef m = metric(t, "metric", text);
         String problem = RunValues.problem(m);
         if (problem != null) throw t.error("metric", problem);
         return m;
     }
 
     /** A required finite number (a threshold or a prediction: NaN or an infinity would decide nothing). */
-    private static double finite(Node n, String key) {
+    static double finite(Node n, String key) {
         double v = n.dbl(key, Double.NaN);
         n.checkRange(key, v, -Double.MAX_VALUE, Double.MAX_VALUE, false);
         return v;
     }
 
-    static Expect expect(Node e, String observe) {
+    static Expect expect(Node e, String kind) {
         Expect x;
         if (e.has("min") || e.has("max")) {
             double lo = e.has("min") ? finite(e, "min") : Double.NEGATIVE_INFINITY;
@@ -213,7 +185,8 @@ public record CheckSpec(String name, String description, String observe, Map<Str
             throw e.error(null, "is required: {min, max}, {value, tolerance}, {at_most} or {at_least}");
         }
         e.done();
-        if ((observe.equals("fraction") || observe.equals("bound")) && (x.min() > 1 || x.max() < 0)) {
+        CheckKind k = CheckKind.REGISTRY.get(kind);
+        if (k != null && k.fraction() && (x.min() > 1 || x.max() < 0)) {
             throw e.error(null, "a fraction lies in [0, 1]");
         }
         return x;

@@ -3,9 +3,6 @@ package org.ratelab.checks;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.Arrays;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,7 +11,7 @@ import org.ratelab.laws.ScalingLaws;
 import org.ratelab.probes.Metrics;
 
 /**
- * One number per run, named the way checks name it: the (run_id, value) rows a {@code value:} check
+ * One number per run, named by a {@link MetricRef}: the (run_id, value) rows a {@code value:} check
  * aggregates and a {@code fraction: {metric}} check counts.
  *
  * <ul>
@@ -34,44 +31,40 @@ import org.ratelab.probes.Metrics;
 public final class RunValues {
     private RunValues() {}
 
-    static final List<String> CURVE_STATS = List.of("max", "min", "first", "final");
-    private static final Pattern AT_STEP = Pattern.compile("(\\w+)\\.at_step@(\\d+)");
-    private static final Pattern CURVE = Pattern.compile("(\\w+)\\.(max|min|first|final)");
-    private static final Pattern RATE = Pattern.compile("(\\w+)\\.(\\w+)(?:@(.+))?");
+    /**
+     * Why {@code metric} cannot name a per-run value, or null when it can (checked at spec load): a curve
+     * statistic of a curves metric, or a rate of a known kind. A runs column is checked against the table
+     * when the plan is known.
+     */
+    public static String problem(MetricRef metric) {
+        if (metric instanceof MetricRef.CurveStat c) return curveProblem(c.metric());
+        if (metric instanceof MetricRef.AtStep a) return curveProblem(a.metric());
+        if (metric instanceof MetricRef.Rate r && !r.kind().equals("linear_gap") && !RateCheck.KINDS.contains(r.kind())) {
+            return "'" + r.kind() + "' is neither a curve statistic (" + String.join(", ", MetricRef.CURVE_STATS)
+                    + ", at_step@k) nor a rate kind (" + String.join(", ", RateCheck.KINDS) + ", linear_gap)";
+        }
+        return null;
+    }
 
-    /** Why {@code metric} cannot name a per-run value, or null when it can (checked at spec load). */
-    public static String problem(String metric) {
-        if (metric == null || metric.isEmpty()) return "a metric is required";
-        if (metric.matches("\\w+")) return null; // a runs column: checked against the table when evaluated
-        Matcher m = AT_STEP.matcher(metric);
-        if (m.matches() || (m = CURVE.matcher(metric)).matches()) {
-            return Metrics.NAMES.contains(m.group(1)) ? null
-                    : "'" + m.group(1) + "' is not a curves metric; metrics: " + String.join(", ", Metrics.NAMES);
+    private static String curveProblem(String x) {
+        return Metrics.NAMES.contains(x) ? null
+                : "'" + x + "' is not a curves metric; metrics: " + String.join(", ", Metrics.NAMES);
+    }
+
+    /** Why {@code text} cannot name a per-run value (its form or its names), or null when it can. */
+    public static String problem(String text) {
+        try {
+            return problem(MetricRef.parse(text));
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
-        m = RATE.matcher(metric);
-        if (m.matches()) {
-            String kind = m.group(2);
-            if (kind.equals("linear_gap") || CheckSpec.RATE_KINDS.contains(kind)) {
-                if (m.group(3) != null) {
-                    try {
-                        Double.parseDouble(m.group(3));
-                    } catch (NumberFormatException e) {
-                        return "'" + m.group(3) + "' after @ is not a number";
-                    }
-                }
-                return null;
-            }
-            return "'" + kind + "' is neither a curve statistic (" + String.join(", ", CURVE_STATS)
-                    + ", at_step@k) nor a rate kind (" + String.join(", ", CheckSpec.RATE_KINDS) + ", linear_gap)";
-        }
-        return "expected a runs column, X.max|min|first|final, X.at_step@k or metric.kind[@eps]";
     }
 
     /**
      * (run_id, value) for the given runs. {@code curves} and {@code rates} may be null when the metric does
      * not need them.
      */
-    public static Dataset<Row> of(String metric, String times, Dataset<Row> runs, Dataset<Row> rates,
+    public static Dataset<Row> of(MetricRef metric, String times, Dataset<Row> runs, Dataset<Row> rates,
                                   Dataset<Row> curves) {
         Dataset<Row> v = base(metric, runs, rates, curves);
         v = v.join(runs.select("run_id"), "run_id");
@@ -82,22 +75,20 @@ public final class RunValues {
         return v.where(col("value").isNotNull());
     }
 
-    private static Dataset<Row> base(String metric, Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves) {
-        if (metric.matches("\\w+")) {
-            if (!Arrays.asList(runs.columns()).contains(metric)) {
-                throw new IllegalArgumentException("'" + metric + "' is not a column of the runs table");
+    private static Dataset<Row> base(MetricRef metric, Dataset<Row> runs, Dataset<Row> rates, Dataset<Row> curves) {
+        if (metric instanceof MetricRef.Column c) {
+            if (!Arrays.asList(runs.columns()).contains(c.name())) {
+                throw new IllegalArgumentException("'" + c.name() + "' is not a column of the runs table");
             }
-            return runs.select(col("run_id"), col(metric).cast("double").as("value"));
+            return runs.select(col("run_id"), col(c.name()).cast("double").as("value"));
         }
-        Matcher m = AT_STEP.matcher(metric);
-        if (m.matches()) {
+        if (metric instanceof MetricRef.AtStep a) {
             return needCurves(curves, metric).groupBy("run_id")
-                    .agg(ScalingLaws.atStep(m.group(1), Long.parseLong(m.group(2))).cast("double").as("value"));
+                    .agg(ScalingLaws.atStep(a.metric(), a.step()).cast("double").as("value"));
         }
-        m = CURVE.matcher(metric);
-        if (m.matches()) {
-            String x = m.group(1);
-            Column agg = switch (m.group(2)) {
+        if (metric instanceof MetricRef.CurveStat s) {
+            String x = s.metric();
+            Column agg = switch (s.stat()) {
                 case "max" -> ScalingLaws.curveMax(x);
                 case "min" -> ScalingLaws.curveMin(x);
                 case "first" -> functions.min_by(col(x), col("step"));
@@ -105,21 +96,20 @@ public final class RunValues {
             };
             return needCurves(curves, metric).groupBy("run_id").agg(agg.cast("double").as("value"));
         }
-        m = RATE.matcher(metric);
-        if (!m.matches()) throw new IllegalArgumentException(problem(metric));
-        if (rates == null) throw new IllegalArgumentException(metric + " needs the rates table");
-        boolean gap = m.group(2).equals("linear_gap");
-        Column cond = col("metric").equalTo(m.group(1)).and(col("kind").equalTo(gap ? "linear" : m.group(2)));
-        if (m.group(3) != null) {
-            double eps = Double.parseDouble(m.group(3));
+        MetricRef.Rate r = (MetricRef.Rate) metric;
+        if (rates == null) throw new IllegalArgumentException(metric.print() + " needs the rates table");
+        boolean gap = r.kind().equals("linear_gap");
+        Column cond = col("metric").equalTo(r.metric()).and(col("kind").equalTo(r.tableKind()));
+        if (r.eps() != null) {
+            double eps = r.eps();
             cond = cond.and(functions.abs(col("eps").minus(eps)).leq(1e-12 * eps));
         }
         Column value = gap ? functions.lit(1.0).minus(col("value")) : col("value");
         return rates.where(cond).select(col("run_id"), value.as("value"));
     }
 
-    private static Dataset<Row> needCurves(Dataset<Row> curves, String metric) {
-        if (curves == null) throw new IllegalArgumentException(metric + " needs the curves table");
+    private static Dataset<Row> needCurves(Dataset<Row> curves, MetricRef metric) {
+        if (curves == null) throw new IllegalArgumentException(metric.print() + " needs the curves table");
         return curves;
     }
 

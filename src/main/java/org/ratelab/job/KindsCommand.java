@@ -11,6 +11,7 @@ import org.ratelab.api.Keys;
 import org.ratelab.api.Kind;
 import org.ratelab.api.Plugins;
 import org.ratelab.api.Registry;
+import org.ratelab.checks.CheckKind;
 import org.ratelab.data.DataSets;
 import org.ratelab.model.Models;
 import org.ratelab.optim.Optimizers;
@@ -22,14 +23,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ratelab kinds [optimizer|model|data|probe] [NAME] [--jars ...]}: every registered kind, ratelab's own and
+ * {@code ratelab kinds [optimizer|model|data|probe|check] [NAME] [--jars ...]}: every registered kind, ratelab's own and
  * the plug-ins', with its keys, their types and ranges, defaults and doc lines, all read from the kinds'
  * own parsers and records ({@link Keys}). {@link #markdown()} is the same listing as README's kind tables.
  */
 @Command(name = "kinds", mixinStandardHelpOptions = true,
-        description = "List the registered optimizers, models, data sources and probes with their keys and defaults.")
+        description = "List the registered optimizers, models, data sources, probes and check kinds with their keys and defaults.")
 final class KindsCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SORT", description = "optimizer, model, data or probe")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SORT", description = "optimizer, model, data, probe or check")
     String sort;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "One kind of that sort.")
@@ -48,6 +49,7 @@ final class KindsCommand implements Callable<Integer> {
         m.put("model", Models.REGISTRY);
         m.put("data", DataSets.REGISTRY);
         m.put("probe", Probes.REGISTRY);
+        m.put("check", CheckKind.REGISTRY);
         return m;
     }
 
@@ -56,8 +58,7 @@ final class KindsCommand implements Callable<Integer> {
         Plugins.use(Plugins.gather(jars, null, System.getenv("RATELAB_PLUGINS")));
         Map<String, Registry<?>> regs = registries();
         if (sort != null && !regs.containsKey(sort)) {
-            throw new UsageException("unknown sort '" + sort + "'; expected one of " + String.join(", ", regs.keySet())
-                    + " (check kinds are not a registry yet: see README, Checks)");
+            throw new UsageException("unknown sort '" + sort + "'; expected one of " + String.join(", ", regs.keySet()));
         }
         PrintWriter out = cmd.commandLine().getOut();
         for (Map.Entry<String, Registry<?>> r : regs.entrySet()) {

@@ -22,6 +22,8 @@ public final class Node {
     private final Set<String> read = new LinkedHashSet<>();
     /** Non-null in describing mode: every typed reader records its key here instead of reading a value. */
     private final Map<String, Described> described;
+    /** Keys declared optional (no default value) through {@link #optional}: documented with default "none". */
+    private final Set<String> optional = new java.util.HashSet<>();
 
     public Node(String path, Map<String, Object> map) {
         this(path, map, null);
@@ -49,8 +51,30 @@ public final class Node {
 
     private boolean note(String key, String type, String dflt) {
         if (described == null) return false;
-        described.put(pathOf(key), new Described(pathOf(key), type, dflt));
+        described.put(pathOf(key), new Described(pathOf(key), type, optional.contains(key) ? "none" : dflt));
         return true;
+    }
+
+    /** True in describing mode, where readers record keys instead of reading values. */
+    public boolean describing() { return described != null; }
+
+    /**
+     * An optional key without a default value: true when it is given, so that the caller reads it with a
+     * typed reader. In describing mode it is true too, and the typed reader the caller then calls records
+     * the key with default "none".
+     */
+    public boolean optional(String key) {
+        if (described == null) return has(key);
+        optional.add(key);
+        return true;
+    }
+
+    /**
+     * Records a key whose value another parser reads (e.g. a mapping holding a kind of its own) as
+     * {@code type} with default {@code dflt}; true in describing mode, where the caller reads nothing more.
+     */
+    public boolean declare(String key, String type, String dflt) {
+        return note(key, type, dflt);
     }
 
     /** The dotted path of this mapping ("" at the root). */

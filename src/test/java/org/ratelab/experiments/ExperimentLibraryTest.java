@@ -61,6 +61,7 @@ class ExperimentLibraryTest {
                         assertFalse(s.reference() == null || s.reference().isBlank(), "reference");
                         assertFalse(CheckSpec.parseAll(s.sections().get("checks")).isEmpty(), "no checks");
                     }
+                    org.ratelab.job.GridJob.Analysis.of(plan); // checks and fits validated against the plan
                 }));
             }
         }

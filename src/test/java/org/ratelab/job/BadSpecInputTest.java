@@ -188,8 +188,12 @@ class BadSpecInputTest {
                 f -> withCheck(f, "    law: {metric: L_hat, axis: model.width}\n    expect: {max: 0}\n")));
         cs.add(c("check: law at a step not in fits.at_steps", "'rel_change.at_step@100' is not a law metric",
                 f -> withCheck(f, "    law: {metric: rel_change.at_step@100, axis: model.width}\n    expect: {max: 0}\n")));
-        cs.add(c("check: law eps spelled unlike the laws table", "'loss.steps_to_eps@1e-8' is not a law metric",
-                f -> withCheck(f, "    law: {metric: loss.steps_to_eps@1e-8, axis: model.width}\n    expect: {max: 0}\n")));
+        cs.add(c("check: law eps that is not a number", "checks[0].law.metric: '1e-8x' after @ is not a number; expected a runs column, X.max|min|first|final, X.at_step@k or metric.kind[@eps]",
+                f -> withCheck(f, "    law: {metric: loss.steps_to_eps@1e-8x, axis: model.width}\n    expect: {max: 0}\n")));
+        cs.add(c("check: law eps outside fits.eps", "checks[0].law.metric: 'loss.steps_to_eps@0.001' is not a law metric",
+                f -> withCheck(f, "    law: {metric: loss.steps_to_eps@1e-3, axis: model.width}\n    expect: {max: 0}\n")));
+        cs.add(c("check: unknown check kind", "checks[0].lwa: unknown check kind 'lwa'; registered: law, rate, value, fraction, bound, compare",
+                f -> withCheck(f, "    lwa: {metric: rel_change, axis: model.width}\n    expect: {max: 0}\n")));
         cs.add(c("check: rate of an unknown metric", "checks[0].rate: 'losss' has no rates",
                 f -> withCheck(f, "    rate: {metric: losss, kind: linear}\n    expect: {max: 1}\n")));
         cs.add(c("check: rate kind the metric has not", "checks[0].rate: the rates of 'grad_norm_sq' are power, not 'linear'",

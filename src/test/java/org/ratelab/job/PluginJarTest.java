@@ -176,6 +176,19 @@ class PluginJarTest {
     }
 
     static Path jar(Path classes, Path out, String version, String pkg, boolean probe) throws IOException {
+        Map<String, String> services = new java.util.LinkedHashMap<>();
+        services.put("org.ratelab.optim.OptimizerKind", pkg + ".SignGdSpec$Provider");
+        if (probe) services.put("org.ratelab.probes.ProbeKind", pkg + ".LossEchoProbe$Provider");
+        return jar(classes, out, version, services);
+    }
+
+    /** A plug-in jar of {@code classes} registering {@code provider} as a {@code service}. */
+    static Path jar(Path classes, Path out, String version, String service, String provider) throws IOException {
+        return jar(classes, out, version, Map.of(service, provider));
+    }
+
+    /** A plug-in jar of {@code classes}, each service interface → its provider's binary name. */
+    static Path jar(Path classes, Path out, String version, Map<String, String> services) throws IOException {
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
@@ -186,12 +199,9 @@ class PluginJarTest {
                 j.write(Files.readAllBytes(f));
                 j.closeEntry();
             }
-            j.putNextEntry(new JarEntry("META-INF/services/org.ratelab.optim.OptimizerKind"));
-            j.write((pkg + ".SignGdSpec$Provider\n").getBytes(StandardCharsets.UTF_8));
-            j.closeEntry();
-            if (probe) {
-                j.putNextEntry(new JarEntry("META-INF/services/org.ratelab.probes.ProbeKind"));
-                j.write((pkg + ".LossEchoProbe$Provider\n").getBytes(StandardCharsets.UTF_8));
+            for (Map.Entry<String, String> e : services.entrySet()) {
+                j.putNextEntry(new JarEntry("META-INF/services/" + e.getKey()));
+                j.write((e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
                 j.closeEntry();
             }
         }
