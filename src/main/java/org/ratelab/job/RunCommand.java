@@ -110,6 +110,14 @@ final class RunCommand implements Callable<Integer> {
             confMap.put("spark.jars", String.join(",", all));
         }
         SparkSession spark = Sessions.start(master, confMap);
+        // a session that already existed (ratelab embedded in a running JVM) ignores spark.jars: add them
+        for (java.nio.file.Path p : org.ratelab.api.Plugins.jars()) {
+            String name = "/" + p.getFileName();
+            if (scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().listJars()).stream()
+                    .noneMatch(j -> j.endsWith(name))) {
+                spark.sparkContext().addJar(p.toUri().toString());
+            }
+        }
         OutputDir target = null;
         try {
             Map<String, Blas.Facts> executors = GridJob.executorBlas(spark);
