@@ -22,7 +22,7 @@ public record FractionCheck(
 
     public static final String NAME = "fraction";
     public static final List<String> COMPARISONS = List.of("below", "above", "at_most", "at_least");
-    public static final List<String> STATUSES = List.of("converged", "max_steps", "diverged", "failed");
+    public static final List<String> STATUSES = org.ratelab.table.Statuses.ALL;
 
     static FractionCheck parse(Node t) {
         if (t.describing()) {
