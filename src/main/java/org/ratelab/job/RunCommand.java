@@ -102,11 +102,20 @@ final class RunCommand implements Callable<Integer> {
                     plan.runs().size(), plan.runs().size() - committed);
         }
         if (!org.ratelab.api.Plugins.jars().isEmpty()) {
-            // executors load the plug-in classes from the same jars (added to every task's class path)
+            // executors load the plug-in classes from the same jars (added to every task's class path). Under
+            // spark-submit, spark.jars already holds the application jar and the --jars it was given: keep them
+            // (without the application jar, executors cannot deserialize a single task), add what is missing
             java.util.List<String> all = new java.util.ArrayList<>();
-            String given = confMap.get("spark.jars");
-            if (given != null && !given.isBlank()) all.add(given);
-            for (java.nio.file.Path p : org.ratelab.api.Plugins.jars()) all.add(p.toUri().toString());
+            for (String given : new String[] {System.getProperty("spark.jars"), confMap.get("spark.jars")}) {
+                if (given == null) continue;
+                for (String j : given.split(",")) if (!j.isBlank() && !all.contains(j.trim())) all.add(j.trim());
+            }
+            for (java.nio.file.Path p : org.ratelab.api.Plugins.jars()) {
+                String abs = p.toAbsolutePath().normalize().toString();
+                if (all.stream().noneMatch(j -> j.equals(abs) || j.endsWith(":" + abs) || j.endsWith("//" + abs))) {
+                    all.add(p.toUri().toString());
+                }
+            }
             confMap.put("spark.jars", String.join(",", all));
         }
         SparkSession spark = Sessions.start(master, confMap);
