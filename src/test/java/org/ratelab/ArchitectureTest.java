@@ -69,6 +69,30 @@ class ArchitectureTest {
                 "packages not in ArchitectureTest.ALLOWED: " + found);
     }
 
+    /**
+     * The conformance kit ships alone in the test-jar ({@code org/ratelab/testkit/**}): it may use ratelab's main
+     * classes and JUnit, but no other test class (a plug-in author's build would not find it), and no main
+     * class may use it.
+     */
+    @Test
+    void theTestkitStandsAloneInItsTestJar() {
+        JavaClasses tests = new ClassFileImporter().withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
+                .importPackages("org.ratelab");
+        Set<String> otherTests = new TreeSet<>();
+        tests.forEach(c -> { if (!c.getPackageName().startsWith("org.ratelab.testkit")) otherTests.add(c.getName()); });
+        Set<String> bad = new TreeSet<>();
+        tests.forEach(c -> {
+            if (!c.getPackageName().startsWith("org.ratelab.testkit")) return;
+            c.getDirectDependenciesFromSelf().forEach(d -> {
+                if (otherTests.contains(d.getTargetClass().getName())) bad.add(c.getName() + " -> " + d.getTargetClass().getName());
+            });
+        });
+        assertTrue(!tests.stream().noneMatch(c -> c.getPackageName().equals("org.ratelab.testkit")), "no testkit classes found");
+        assertTrue(bad.isEmpty(), "the testkit uses test classes outside its test-jar: " + bad);
+        noClasses().that().resideInAPackage("org.ratelab..").should().dependOnClassesThat()
+                .resideInAPackage("org.ratelab.testkit..").allowEmptyShould(true).check(classes);
+    }
+
     @Test
     void eachStageUsesOnlyTheStagesBeforeIt() {
         for (Map.Entry<String, Set<String>> e : ALLOWED.entrySet()) {

@@ -48,6 +48,13 @@
  *       goes on.</li>
  * </ul>
  *
+ * <h2>Testing a kind: the conformance kit</h2>
+ * ratelab's test-jar ({@code org.ratelab:ratelab:<version>}, {@code <type>test-jar</type>}) holds
+ * {@code org.ratelab.testkit}: subclass {@code OptimizerConformance} or {@code ModelConformance}, give your
+ * section as spec YAML, and JUnit checks the rules below (derivatives against finite differences, bit-identical
+ * replay, oracle_calls per step, no allocation per step, probes that change nothing). Every built-in kind
+ * passes it; {@code src/examples/lion-optimizer} is a complete plug-in that uses it.
+ *
  * <h2>Loading plug-ins</h2>
  * {@code --jars a.jar,b.jar} on {@code run}, {@code plan} and {@code kinds} (and {@code jobs/submit}, which
  * passes them to spark-submit so executors load them), every {@code *.jar} in a {@code plugins/} directory

@@ -102,12 +102,8 @@ final class RunCommand implements Callable<Integer> {
                     plan.runs().size(), plan.runs().size() - committed);
         }
         if (!org.ratelab.api.Plugins.jars().isEmpty()) {
-            // executors load the plug-in classes from the same jars (added to every task's class path)
-            java.util.List<String> all = new java.util.ArrayList<>();
-            String given = confMap.get("spark.jars");
-            if (given != null && !given.isBlank()) all.add(given);
-            for (java.nio.file.Path p : org.ratelab.api.Plugins.jars()) all.add(p.toUri().toString());
-            confMap.put("spark.jars", String.join(",", all));
+            confMap.put("spark.jars", sparkJars(System.getProperty("spark.jars"), confMap.get("spark.jars"),
+                    org.ratelab.api.Plugins.jars()));
         }
         SparkSession spark = Sessions.start(master, confMap);
         // a session that already existed (ratelab embedded in a running JVM) ignores spark.jars: add them
@@ -200,5 +196,26 @@ final class RunCommand implements Callable<Integer> {
         m.put("written", written.toString());
         if (wallMs != null) m.put("wall_ms", wallMs);
         return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(m);
+    }
+
+    /**
+     * spark.jars with the plug-in jars, so that executors load the plug-in classes (every task's class path).
+     * Under spark-submit, {@code submitted} (its system property) already holds the application jar and the
+     * jars of its --jars: they are kept (without the application jar, executors cannot deserialize a single
+     * task), then a {@code --conf spark.jars}, then each plug-in jar not already listed, each once.
+     */
+    static String sparkJars(String submitted, String given, java.util.List<java.nio.file.Path> plugins) {
+        java.util.List<String> all = new java.util.ArrayList<>();
+        for (String list : new String[] {submitted, given}) {
+            if (list == null) continue;
+            for (String j : list.split(",")) if (!j.isBlank() && !all.contains(j.trim())) all.add(j.trim());
+        }
+        for (java.nio.file.Path p : plugins) {
+            String abs = p.toAbsolutePath().normalize().toString();
+            if (all.stream().noneMatch(j -> j.equals(abs) || j.endsWith(":" + abs) || j.endsWith("//" + abs))) {
+                all.add(p.toUri().toString());
+            }
+        }
+        return String.join(",", all);
     }
 }

@@ -41,32 +41,16 @@ import org.ratelab.table.OutputDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributionIT {
     static final String QUICKSTART = "conf/experiments/quickstart.yaml";
-    static final Path APP_JAR = Path.of("target", "ratelab-app.jar").toAbsolutePath();
+    static final List<String> TABLES = List.of("runs", "curves", "rates", "laws", "summaries", "bounds", "checks");
 
     @TempDir static Path dir;
     static Path home;
     static Path local;
-    static Path cluster;
-    static int port;
-    static boolean up;
+    static SparkDistribution.Cluster cluster;
 
     @BeforeAll
     static void distribution() throws Exception {
-        assertTrue(Files.isRegularFile(APP_JAR), "package builds " + APP_JAR);
-        home = dir.resolve("spark-4.1.0-bin");
-        Files.createDirectories(home.resolve("bin"));
-        Process mvn = new ProcessBuilder("mvn", "-B", "-q", "-Dstyle.color=never", "-f",
-                "src/test/spark-dist/pom.xml", "dependency:copy-dependencies",
-                "-DoutputDirectory=" + home.resolve("jars")).redirectErrorStream(true).start();
-        String log = LocalClusterTest.finish(mvn, 600);
-        assertEquals(0, mvn.exitValue(), "resolving Spark's runtime closure:\n" + log);
-        // the launcher of a distribution, reduced to what it runs: SparkSubmit with Spark's JVM options
-        String opts = org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions();
-        Files.writeString(home.resolve("bin/spark-submit"), "#!/usr/bin/env bash\n"
-                + "SPARK_HOME=\"$(cd \"$(dirname \"$0\")/..\" && pwd)\"\n"
-                + "export SPARK_HOME SPARK_SCALA_VERSION=2.13\n"
-                + "exec java " + opts + " -Xmx2g -cp \"$SPARK_HOME/jars/*\" org.apache.spark.deploy.SparkSubmit \"$@\"\n");
-        assertTrue(home.resolve("bin/spark-submit").toFile().setExecutable(true));
+        home = SparkDistribution.layout(dir);
         local = dir.resolve("local");
         Process run = launcher(Map.of(), dir.resolve("local.log"), "ratelab", "run", QUICKSTART, "--out",
                 local.toString());
@@ -75,10 +59,7 @@ class DistributionIT {
 
     @AfterAll
     static void down() throws Exception {
-        if (up) {
-            Process p = launcher(Map.of("SPARK_HOME", home.toString()), null, "local-cluster", "down");
-            waitFor(p, 90);
-        }
+        if (cluster != null) cluster.close();
     }
 
     @Test
@@ -116,33 +97,26 @@ class DistributionIT {
     @Test
     @Order(3)
     void submitToAClusterFromTheDistributionEqualsLocalMode() throws Exception {
-        port = LocalClusterTest.freePort();
-        Path state = dir.resolve("cluster");
-        Process u = launcher(Map.of("SPARK_HOME", home.toString(), "RATELAB_CLUSTER_DIR", state.toString(),
-                "RATELAB_MASTER_PORT", Integer.toString(port)), dir.resolve("up.log"), "local-cluster", "up");
-        up = true;
-        assertEquals(0, waitFor(u, 180), LocalClusterTest.read(dir.resolve("up.log")));
-        String master = "spark://127.0.0.1:" + port;
+        cluster = SparkDistribution.Cluster.up(home, dir);
+        String master = cluster.master;
         // neither master nor workers see ratelab: they run from the distribution's jars
         for (String pidFile : List.of("master.pid", "worker-1.pid", "worker-2.pid")) {
-            long pid = Long.parseLong(Files.readString(state.resolve(pidFile)).trim());
+            long pid = Long.parseLong(Files.readString(cluster.state.resolve(pidFile)).trim());
             String cmd = LocalClusterTest.commandLine(pid);
             assertTrue(cmd.contains(home.resolve("jars") + "/*") && !cmd.contains("ratelab"), cmd);
         }
 
-        cluster = dir.resolve("submit-cluster");
+        Path onCluster = dir.resolve("submit-cluster");
         Path log = dir.resolve("submit-cluster.log");
-        Process p = launcher(Map.of("SPARK_HOME", home.toString()), log, "submit", "--master", master, QUICKSTART,
-                "--out", cluster.toString(), "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s");
+        Process p = cluster.submit(log, QUICKSTART, "--out", onCluster.toString());
         int code = waitFor(p, 900);
         String text = LocalClusterTest.read(log);
         assertEquals(0, code, text);
-        assertTrue(Files.isRegularFile(cluster.resolve("report/index.html")), text);
-        assertTrue(Files.readString(cluster.resolve(OutputDir.MARKER)).contains(master));
+        assertTrue(Files.isRegularFile(onCluster.resolve("report/index.html")), text);
+        assertTrue(Files.readString(onCluster.resolve(OutputDir.MARKER)).contains(master));
         assertQuiet(text);
-        assertTablesEqual(cluster);
-        assertBundledBlas(cluster, 2);
+        assertTablesEqual(onCluster);
+        assertBundledBlas(onCluster, 2);
 
         // an executor whose native library is missing, under --require-native-blas: one line, exit 2, nothing written
         Path refused = dir.resolve("submit-refused");
@@ -160,24 +134,10 @@ class DistributionIT {
         assertFalse(Files.exists(refused), "a refused job wrote " + refused);
     }
 
-    /** Spark's INFO lines, ERROR lines and stack traces stay off the console (they go to the log file). */
-    static void assertQuiet(String console) {
-        for (String line : console.lines().toList()) {
-            assertFalse(line.contains(" INFO ") || line.contains(" ERROR ") || line.startsWith("\tat "),
-                    "Spark on the console: " + line);
-        }
-    }
+    static void assertQuiet(String console) { SparkDistribution.assertQuiet(console); }
 
     /** Every table of the launcher's run equals this output's, value for value (wall times aside). */
-    static void assertTablesEqual(Path out) {
-        SparkSession spark = SparkTestSession.get();
-        OutputDir a = OutputDir.of(local.toString(), new Configuration());
-        OutputDir b = OutputDir.of(out.toString(), new Configuration());
-        for (String t : List.of("runs", "curves", "rates", "laws", "summaries", "bounds", "checks")) {
-            if (!Files.exists(local.resolve(t))) continue;
-            assertEquals(ResumeTest.rows(spark, a, t), ResumeTest.rows(spark, b, t), t + " differs from local mode");
-        }
-    }
+    static void assertTablesEqual(Path out) { SparkDistribution.assertTablesEqual(local, out, TABLES); }
 
     /** Every run trained on JNIBLAS, and every executor ran the bundled OpenBLAS, named in _ratelab.json. */
     static void assertBundledBlas(Path out, int executors) throws IOException {
@@ -197,22 +157,11 @@ class DistributionIT {
         }
     }
 
-    /** {@code jobs/NAME ARGS} with the packaged application jar; output to {@code log}, or discarded. */
     static Process launcher(Map<String, String> extraEnv, Path log, String name, String... args) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of("RATELAB_JAR", APP_JAR.toString(), "RATELAB_JAVA_OPTS", "-Xmx2g"));
-        env.putAll(extraEnv);
-        Process p = LocalClusterTest.jobsScript(env, log, name, args);
-        if (log == null) p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        return p;
+        return SparkDistribution.launcher(extraEnv, log, name, args);
     }
 
     static int waitFor(Process p, int seconds) throws InterruptedException {
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            return -1;
-        }
-        return p.exitValue();
+        return SparkDistribution.waitFor(p, seconds);
     }
 }

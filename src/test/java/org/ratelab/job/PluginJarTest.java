@@ -400,4 +400,20 @@ class PluginJarTest {
             }
         }
     }
+
+    /**
+     * Under spark-submit, spark.jars already holds the application jar and --jars: run keeps them and adds only
+     * the plug-in jars not listed (dropping the application jar left executors unable to deserialize a task).
+     */
+    @Test
+    void sparkJarsKeepsTheApplicationJarAndListsEachPluginOnce() {
+        Path plugin = dir.resolve("p/lion.jar").toAbsolutePath();
+        Path other = dir.resolve("p/other.jar").toAbsolutePath();
+        assertEquals(plugin.toUri().toString(), RunCommand.sparkJars(null, null, List.of(plugin)));
+        String submitted = "file:/opt/ratelab-app.jar,file:" + plugin;
+        assertEquals(submitted + ",hdfs:/x.jar," + other.toUri(),
+                RunCommand.sparkJars(submitted, "hdfs:/x.jar", List.of(plugin, other)));
+        assertEquals("file:/opt/ratelab-app.jar," + plugin.toUri(),
+                RunCommand.sparkJars("file:/opt/ratelab-app.jar", "", List.of(plugin)));
+    }
 }
