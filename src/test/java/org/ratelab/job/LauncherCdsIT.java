@@ -30,7 +30,7 @@ class LauncherCdsIT {
     record Result(int exit, String out, String err) {}
 
     static String jarsOnly() {
-        List<String> cp = new ArrayList<>(List.of(DistributionIT.APP_JAR.toString()));
+        List<String> cp = new ArrayList<>(List.of(SparkDistribution.APP_JAR.toString()));
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (e.endsWith(".jar") && !Path.of(e).getFileName().toString().startsWith("ratelab")) cp.add(e);
         }
