@@ -51,6 +51,61 @@ public final class RateFitter {
         return new Fit(slope, (sy - slope * sx) / n, r2, steps[0], steps[n - 1], n);
     }
 
+    /**
+     * The asymptotic rate of y ≈ C·k^p·ρ^k over the steps in [from, to] (both inclusive; points with step &lt; 1,
+     * non-finite or non-positive y left out): least squares of log y on (1, k, log k), so a polynomial factor
+     * such as the k·ρ^k of momentum methods (a repeated eigenvalue of the iteration) does not bias ρ. The
+     * {@link Fit}'s slope is log ρ̂, its intercept log Ĉ, its r² that of the three-parameter fit; {@code power}
+     * is p̂. Null with fewer than {@link #MIN_POINTS} + 1 points or a degenerate design.
+     */
+    public static Poly polynomial(long[] steps, double[] y, long from, long to) {
+        int n = 0;
+        double[] k = new double[steps.length];
+        double[] lk = new double[steps.length];
+        double[] ly = new double[steps.length];
+        long first = -1;
+        long last = -1;
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] < Math.max(1, from) || steps[i] > to || !(y[i] > 0) || !Double.isFinite(y[i])) continue;
+            k[n] = steps[i];
+            lk[n] = Math.log(steps[i]);
+            ly[n] = Math.log(y[i]);
+            if (first < 0) first = steps[i];
+            last = steps[i];
+            n++;
+        }
+        if (n < MIN_POINTS + 1) return null;
+        double mk = 0, ml = 0, my = 0;
+        for (int i = 0; i < n; i++) {
+            mk += k[i];
+            ml += lk[i];
+            my += ly[i];
+        }
+        mk /= n;
+        ml /= n;
+        my /= n;
+        double skk = 0, sll = 0, skl = 0, sky = 0, sly = 0, syy = 0;
+        for (int i = 0; i < n; i++) {
+            double a = k[i] - mk, b = lk[i] - ml, c = ly[i] - my;
+            skk += a * a;
+            sll += b * b;
+            skl += a * b;
+            sky += a * c;
+            sly += b * c;
+            syy += c * c;
+        }
+        double det = skk * sll - skl * skl;
+        if (!(det > 1e-12 * skk * sll)) return null;   // k and log k (nearly) collinear: too short a window
+        double slope = (sky * sll - sly * skl) / det;
+        double p = (sly * skk - sky * skl) / det;
+        double ssRes = Math.max(0, syy - slope * sky - p * sly);
+        double r2 = syy <= 1e-300 ? 1.0 : 1.0 - ssRes / syy;
+        return new Poly(new Fit(slope, my - slope * mk - p * ml, r2, first, last, n), p);
+    }
+
+    /** A fit of log y = a + b·k + p·log k: {@code fit} (slope b, intercept a) and the exponent p. */
+    public record Poly(Fit fit, double power) {}
+
     static Fit longest(long[] steps, double[] y, boolean logX, double minR2, boolean requireDecrease) {
         int n = steps.length;
         double top = 0;

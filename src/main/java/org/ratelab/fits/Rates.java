@@ -22,7 +22,8 @@ import org.ratelab.table.Schemas;
  * <p>Rows per run (y = F − F*, F* the run's {@code optimal_loss} when known, else 0):
  * <ul>
  *   <li>{@code loss/linear}: per-step contraction ρ̂ of y from its longest log-linear stretch
- *       ({@link RateFitter#linear}), above a noise floor when the curve has one ({@link #aboveFloor});
+ *       ({@link RateFitter#linear}) or the configured window, above a noise floor when the curve has one
+ *       ({@link #aboveFloor}); with a polynomial factor when the curve has one ({@link #linear});
  *       {@code value_per_oracle_call} is the same contraction per per-sample gradient.</li>
  *   <li>{@code loss/power}, {@code grad_norm_sq/power}, {@code test_loss/power}: exponent b of y ∝ step^b
  *       over the configured window ({@code fits.power_from/power_to}) or the longest log–log stretch.</li>
@@ -82,8 +83,7 @@ public final class Rates {
         boolean stochastic = first.getInt(8) > 0;
         List<Row> out = new ArrayList<>();
 
-        Fit lin = RateFitter.longest(steps, aboveFloor(steps, gap, spec.tailFraction()), false, spec.linearMinR2(),
-                true);
+        Fit lin = linear(steps, aboveFloor(steps, gap, spec.tailFraction()), spec);
         Double perCall = null;
         if (lin != null) {
             long c0 = calls[indexOf(steps, lin.from())];
@@ -165,6 +165,41 @@ public final class Rates {
     }
 
     static final double FLOOR_DROP = 100;
+
+    /**
+     * The linear rate: over the configured window ({@code fits.linear_from/linear_to}) or the longest
+     * log-linear stretch, y ∝ ρ^k; then, by {@code fits.linear_model}, y ∝ k^p ρ^k over the same points
+     * ({@link RateFitter#polynomial}): always ({@code polynomial}), never ({@code exponential}), or when its p̂ is
+     * at least {@link FitSpec#POLYNOMIAL_MIN_POWER} ({@code auto}).
+     */
+    static Fit linear(long[] steps, double[] y, FitSpec spec) {
+        Fit exp;
+        if (spec.linearFrom() == 0 && spec.linearTo() == 0) {
+            exp = RateFitter.longest(steps, y, false, spec.linearMinR2(), true);
+        } else {
+            long to = spec.linearTo() == 0 ? Long.MAX_VALUE : spec.linearTo();
+            double top = 0;
+            for (double v : y) if (Double.isFinite(v)) top = Math.max(top, v);
+            List<Integer> in = new ArrayList<>();
+            for (int i = 0; i < steps.length; i++) {
+                if (steps[i] >= spec.linearFrom() && steps[i] <= to && y[i] > top * 1e-13 && Double.isFinite(y[i])) {
+                    in.add(i);
+                }
+            }
+            if (in.size() < 2) return null;
+            long[] s = new long[in.size()];
+            double[] v = new double[in.size()];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = steps[in.get(i)];
+                v[i] = y[in.get(i)];
+            }
+            exp = RateFitter.window(s, v, false);
+        }
+        if (exp == null || spec.linearModel().equals("exponential")) return exp;
+        RateFitter.Poly poly = RateFitter.polynomial(steps, y, exp.from(), exp.to());
+        if (spec.linearModel().equals("polynomial")) return poly == null ? null : poly.fit();
+        return poly != null && poly.power() >= FitSpec.POLYNOMIAL_MIN_POWER ? poly.fit() : exp;
+    }
 
     /** Power-law fit over the configured window, or the longest log–log linear stretch. */
     static Fit power(long[] steps, double[] y, FitSpec spec) {
