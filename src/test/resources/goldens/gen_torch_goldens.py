@@ -163,6 +163,17 @@ LBFGS_CONFIGS = [
     {"name": "lbfgs", "lr": 1.0, "max_iter": 1, "line_search_fn": "strong_wolfe"},
     {"name": "lbfgs", "lr": 1.0, "max_iter": 3, "history_size": 3, "line_search_fn": "strong_wolfe"},
     {"name": "lbfgs", "lr": 1.0, "line_search_fn": "strong_wolfe"},
+    # first trial steps too short (extrapolation with cubic interpolation)
+    {"name": "lbfgs", "lr": 0.01, "max_iter": 2, "line_search_fn": "strong_wolfe"},
+    {"name": "lbfgs", "lr": 0.002, "max_iter": 1, "history_size": 2, "line_search_fn": "strong_wolfe"},
+]
+
+# First trial steps too long (the zoom phase). On the 2-d quadratic the cubic interpolation is exact, so two
+# such line searches end at x* = 0 up to roundoff (1e-16 from x0 = (1, 1)), where comparing digits means
+# nothing: these run on the logistic problem only.
+LBFGS_LOGISTIC_CONFIGS = [
+    {"name": "lbfgs", "lr": 20.0, "max_iter": 2, "line_search_fn": "strong_wolfe"},
+    {"name": "lbfgs", "lr": 5.0, "max_iter": 3, "history_size": 2, "line_search_fn": "strong_wolfe"},
 ]
 
 
@@ -295,7 +306,7 @@ def main():
     for problem in (QUAD, LOGREG):
         for cfg in MORE_CONFIGS:
             more.append(run_more(problem, cfg))
-        for cfg in LBFGS_CONFIGS:
+        for cfg in LBFGS_CONFIGS + (LBFGS_LOGISTIC_CONFIGS if problem is LOGREG else []):
             more.append(run_lbfgs(problem, cfg, LBFGS_STEPS))
     write("torch_optim_more_goldens.json", [QUAD, LOGREG], more, one_line_cases=True)
 
