@@ -9,6 +9,8 @@ import org.ratelab.spec.Node;
  * gradient g₋ (0 at first) and step Δ (lr·lrScale at first): s = sign(g·g₋); Δ ← clamp(Δ·η₊ if s &gt; 0,
  * Δ·η₋ if s &lt; 0, Δ if s = 0; step_size_min, step_size_max); where s &lt; 0, g ← 0 (no move, and the
  * next step counts as s = 0); θ ← θ − sign(g)·Δ; g₋ ← g. A schedule multiplies the move, f_k·sign(g)·Δ, not Δ.
+ * One deliberate difference: a NaN gradient makes θ NaN (as in every ratelab method), where torch 1.13's
+ * sign(NaN) = 0 leaves θ where it is and hides the failure.
  * Costs B (or n) per-sample gradients per step.
  */
 public record RpropSpec(double lr, double etaminus, double etaplus, double stepSizeMin, double stepSizeMax,
@@ -51,7 +53,8 @@ public record RpropSpec(double lr, double etaminus, double etaplus, double stepS
                 double f = schedule.factor(k, source.batch());
                 for (int i = 0; i < dim; i++) {
                     double s = Math.signum(g[i] * prev[i]);
-                    double eta = s > 0 ? etaplus : s < 0 ? etaminus : s == 0 ? 1 : s;  // NaN stays NaN, as in torch
+                    // a NaN stays NaN and reaches θ: torch 1.13's sign(NaN) = 0 would leave θ in place instead
+                    double eta = s > 0 ? etaplus : s < 0 ? etaminus : s == 0 ? 1 : s;
                     delta[i] = Math.min(Math.max(delta[i] * eta, stepSizeMin), stepSizeMax);
                     double gi = eta == etaminus ? 0.0 : g[i];
                     theta[i] += -(f * (Math.signum(gi) * delta[i]));

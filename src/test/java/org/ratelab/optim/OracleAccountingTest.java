@@ -136,4 +136,15 @@ class OracleAccountingTest {
         // blow-up itself must be visible to the trainer's divergence check, never clamped away
         assertTrue(worst > 1e6 * f0, spec.name() + ": F " + f0 + ", worst " + worst);
     }
+
+    /** Rprop moves by sign(g)·Δ; a NaN gradient must still reach θ (torch 1.13's sign(NaN) = 0 would hide it). */
+    @org.junit.jupiter.api.Test
+    void rpropLetsANanThrough() {
+        TestOracles.Quadratic q = new TestOracles.Quadratic(new double[] {Double.NaN, 1.0}, 1);
+        Optimizer opt = TestOracles.spec("name", "rprop").instantiate(2, 1, 1.0);
+        double[] theta = {1.0, 1.0};
+        opt.step(0, theta, q);
+        assertTrue(Double.isNaN(theta[0]), "theta " + theta[0]);
+        assertEquals(1.0 - 0.01, theta[1], 0.0);
+    }
 }
