@@ -139,7 +139,7 @@ MORE_CONFIGS = [
     {"name": "nadam", "lr": 0.1, "momentum_decay": 0.0},
     {"name": "radam", "lr": 0.1},                                    # rectified from step 6
     {"name": "radam", "lr": 0.1, "weight_decay": 0.1},
-    {"name": "radam", "lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 1e-6},   # rectified from step 3
+    {"name": "radam", "lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 1e-6},   # also from step 6 (rho_6 = 5.39)
     {"name": "radam", "lr": 0.02, "beta2": 0.5},                     # rho_inf = 3: never rectified
     {"name": "adamax", "lr": 0.1},
     {"name": "adamax", "lr": 0.1, "weight_decay": 0.1},
