@@ -5,8 +5,9 @@
  * functions ({@link org.ratelab.optim.Schedule}); injected gradient noise ({@link org.ratelab.optim.Noise});
  * minibatch sampling ({@link org.ratelab.optim.Sampler}).
  *
- * <p>Methods: gd, sgd (torch.optim.SGD), heavy_ball, nesterov, adam (+ AMSGrad), adagrad, rmsprop (torch
- * conventions), adagrad_norm, svrg, saga, sag, storm, langevin, prox_l1. Every gradient goes through the
+ * <p>Methods: gd, sgd (torch.optim.SGD), heavy_ball, nesterov, adam (+ AMSGrad), adagrad, rmsprop, adamw,
+ * nadam, radam, adamax, rprop, asgd, lbfgs (torch's rules, keys and defaults), adagrad_norm, svrg, saga, sag, storm,
+ * langevin, prox_l1. Every gradient goes through the
  * {@link org.ratelab.optim.Oracle}, which counts per-sample gradient evaluations exactly; no method clamps or
  * repairs a non-finite value, so a divergence reaches the trainer intact.
  */

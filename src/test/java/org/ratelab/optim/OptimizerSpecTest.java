@@ -75,8 +75,19 @@ class OptimizerSpecTest {
         assertTrue(e.getMessage().contains("optimizer.noise.kind"), e.getMessage());
         e = assertThrows(SpecException.class, () -> parse(Map.of("name", "svrg", "batch_size", 0)));
         assertTrue(e.getMessage().contains("optimizer.batch_size"), e.getMessage());
-        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "lbfgs")));
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "lion")));
         assertTrue(e.getMessage().contains("optimizer.name"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "radam", "beta2", 1.0)));
+        assertTrue(e.getMessage().contains("optimizer.beta2"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "rprop", "etaminus", 1.0)));
+        assertTrue(e.getMessage().contains("optimizer.etaminus"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "rprop", "step_size_min", 2.0,
+                "step_size_max", 1.0)));
+        assertTrue(e.getMessage().contains("optimizer.step_size_min"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "lbfgs", "line_search_fn", "backtracking")));
+        assertTrue(e.getMessage().contains("optimizer.line_search_fn"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> parse(Map.of("name", "lbfgs", "batch_size", 4)));
+        assertTrue(e.getMessage().contains("optimizer.batch_size"), e.getMessage());
     }
 
     @Test

@@ -46,6 +46,16 @@ class OracleAccountingTest {
                 Arguments.of(TestOracles.spec("name", "adam", "lr", 0.1, "amsgrad", true), full),
                 Arguments.of(TestOracles.spec("name", "adagrad", "lr", 0.1, "batch_size", 1), (long) K),
                 Arguments.of(TestOracles.spec("name", "rmsprop", "lr", 0.01, "centered", true, "momentum", 0.5), full),
+                Arguments.of(TestOracles.spec("name", "adamw", "lr", 0.1, "batch_size", 4), 4L * K),
+                Arguments.of(TestOracles.spec("name", "adamw", "lr", 0.1, "amsgrad", true), full),
+                Arguments.of(TestOracles.spec("name", "nadam", "lr", 0.1, "batch_size", 2), 2L * K),
+                Arguments.of(TestOracles.spec("name", "radam", "lr", 0.1), full),
+                Arguments.of(TestOracles.spec("name", "adamax", "lr", 0.1, "batch_size", 3, "sampling", "shuffle"), 3L * K),
+                Arguments.of(TestOracles.spec("name", "rprop", "lr", 0.01), full),
+                Arguments.of(TestOracles.spec("name", "asgd", "lr", 0.1, "batch_size", 1, "t0", 5.0), (long) K),
+                // one function-and-gradient evaluation a step (max_iter 1 and no line search: torch does not
+                // re-evaluate after the last iteration); TorchGoldensTest holds the other settings to torch's counts
+                Arguments.of(TestOracles.spec("name", "lbfgs", "lr", 0.1, "max_iter", 1), full),
                 Arguments.of(TestOracles.spec("name", "adagrad_norm", "lr", 1.0, "batch_size", 5), 5L * K),
                 Arguments.of(TestOracles.spec("name", "langevin", "lr", 0.1, "temperature", 0.01), full),
                 Arguments.of(TestOracles.spec("name", "prox_l1", "lr", 0.1), full),
@@ -94,6 +104,13 @@ class OracleAccountingTest {
                 Arguments.of(TestOracles.spec("name", "adagrad", "lr", 1e4)),
                 Arguments.of(TestOracles.spec("name", "rmsprop", "lr", 1e4, "centered", true)),
                 Arguments.of(TestOracles.spec("name", "adagrad_norm", "lr", 1e4)),
+                Arguments.of(TestOracles.spec("name", "adamw", "lr", 1e4, "weight_decay", 0.0)),
+                Arguments.of(TestOracles.spec("name", "nadam", "lr", 1e4)),
+                Arguments.of(TestOracles.spec("name", "radam", "lr", 1e4)),
+                Arguments.of(TestOracles.spec("name", "adamax", "lr", 1e4)),
+                Arguments.of(TestOracles.spec("name", "rprop", "lr", 1e4, "step_size_max", 1e5)),
+                Arguments.of(TestOracles.spec("name", "asgd", "lr", 100.0)),
+                Arguments.of(TestOracles.spec("name", "lbfgs", "lr", 1e4, "max_iter", 1)),
                 Arguments.of(TestOracles.spec("name", "langevin", "lr", 100.0)),
                 Arguments.of(TestOracles.spec("name", "prox_l1", "lr", 100.0)),
                 Arguments.of(TestOracles.spec("name", "svrg", "lr", 100.0)),
@@ -118,5 +135,16 @@ class OracleAccountingTest {
         // adaptive methods may recover afterwards (their robustness to η is a claim under test), but the
         // blow-up itself must be visible to the trainer's divergence check, never clamped away
         assertTrue(worst > 1e6 * f0, spec.name() + ": F " + f0 + ", worst " + worst);
+    }
+
+    /** Rprop moves by sign(g)·Δ; a NaN gradient must still reach θ (torch 1.13's sign(NaN) = 0 would hide it). */
+    @org.junit.jupiter.api.Test
+    void rpropLetsANanThrough() {
+        TestOracles.Quadratic q = new TestOracles.Quadratic(new double[] {Double.NaN, 1.0}, 1);
+        Optimizer opt = TestOracles.spec("name", "rprop").instantiate(2, 1, 1.0);
+        double[] theta = {1.0, 1.0};
+        opt.step(0, theta, q);
+        assertTrue(Double.isNaN(theta[0]), "theta " + theta[0]);
+        assertEquals(1.0 - 0.01, theta[1], 0.0);
     }
 }

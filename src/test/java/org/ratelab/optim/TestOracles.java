@@ -98,6 +98,40 @@ final class TestOracles {
     }
 
     /**
+     * Logistic regression on given rows, F = (1/n) Σ log(1 + exp(−y_i a_i·x)), summed in the same order as
+     * gen_torch_goldens.py's (so both sides feed the same gradients to the optimizer, up to exp's last bit).
+     */
+    static final class LogisticRows extends FiniteSum {
+        final double[][] a;
+        final double[] y;
+
+        LogisticRows(double[][] a, double[] y, long seed) {
+            super(a[0].length, a.length, seed);
+            this.a = a;
+            this.y = y;
+        }
+
+        @Override
+        double eval(double[] x, int[] idx, int count, double[] grad) {
+            if (grad != null) java.util.Arrays.fill(grad, 0.0);
+            double f = 0;
+            for (int s = 0; s < count; s++) {
+                int i = idx == null ? s : idx[s];
+                double z = 0.0;
+                for (int j = 0; j < dim; j++) z += a[i][j] * x[j];
+                double m = -y[i] * z;
+                f += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
+                if (grad != null) {
+                    double sig = m >= 0 ? 1 / (1 + Math.exp(-m)) : Math.exp(m) / (1 + Math.exp(m)); // σ(m)
+                    for (int j = 0; j < dim; j++) grad[j] += -y[i] * sig * a[i][j];
+                }
+            }
+            if (grad != null) for (int j = 0; j < dim; j++) grad[j] = grad[j] / count;
+            return f / count;
+        }
+    }
+
+    /**
      * ℓ2-regularized logistic regression f_i(w) = log(1 + exp(−y_i x_i·w)) + (μ/2)‖w‖², rows x_i of unit
      * norm drawn anisotropically (so that the full-gradient smoothness is close to the per-sample one),
      * labels from a teacher with 10% flips.

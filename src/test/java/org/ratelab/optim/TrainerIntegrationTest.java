@@ -48,6 +48,14 @@ class TrainerIntegrationTest {
                 Arguments.of(Map.of("name", "adam", "lr", 0.01, "batch_size", 8), 8L * STEPS),
                 Arguments.of(Map.of("name", "adagrad", "lr", 0.1), full),
                 Arguments.of(Map.of("name", "rmsprop", "lr", 0.01, "centered", true), full),
+                Arguments.of(Map.of("name", "adamw", "lr", 0.01, "batch_size", 8), 8L * STEPS),
+                Arguments.of(Map.of("name", "nadam", "lr", 0.01), full),
+                Arguments.of(Map.of("name", "radam", "lr", 0.01), full),
+                Arguments.of(Map.of("name", "adamax", "lr", 0.01, "batch_size", 4), 4L * STEPS),
+                Arguments.of(Map.of("name", "rprop", "lr", 0.01), full),
+                Arguments.of(Map.of("name", "asgd", "lr", 0.05, "t0", 10.0), full),
+                // one evaluation a step, the first at θ_k, which the trainer has measured and hands over
+                Arguments.of(Map.of("name", "lbfgs", "lr", 0.5, "max_iter", 1), full),
                 Arguments.of(Map.of("name", "adagrad_norm", "lr", 0.5), full),
                 Arguments.of(Map.of("name", "langevin", "lr", 0.05, "temperature", 1e-4), full),
                 Arguments.of(Map.of("name", "prox_l1", "lr", 0.05), full),
@@ -70,6 +78,8 @@ class TrainerIntegrationTest {
         return Stream.of(
                 Arguments.of(Map.of("name", "gd", "lr", 100.0)),
                 Arguments.of(Map.of("name", "adam", "lr", 1e6)),
+                Arguments.of(Map.of("name", "adamw", "lr", 1e6, "weight_decay", 0.0)),
+                Arguments.of(Map.of("name", "lbfgs", "lr", 1e6, "max_iter", 1)),
                 Arguments.of(Map.of("name", "nesterov", "lr", 100.0)),
                 Arguments.of(Map.of("name", "saga", "lr", 1e3)),
                 Arguments.of(Map.of("name", "svrg", "lr", 1e3)),

@@ -55,7 +55,7 @@ class SpecLoaderTest {
         "unknown top key      | s/(?m)^seed: 0/seeed: 0/                         | seeed: unknown key",
         "unknown model key    | s/width: 16}/widht: 16}/                      | model.widht: unknown key",
         "unknown model kind   | s/kind: two_layer/kind: transformer/          | model.kind: unknown value 'transformer'",
-        "unknown optimizer    | s/name: gd/name: lbfgs/                       | optimizer.name: unknown value 'lbfgs'",
+        "unknown optimizer    | s/name: gd/name: lion/                        | optimizer.name: unknown value 'lion'",
         "negative n           | s/n: 64,/n: -5,/                              | data.n: must be >= 1, got -5",
         "zero lr              | s/lr: 1.0/lr: 0/                              | optimizer.lr: must be > 0, got 0",
         "NaN lr               | s/lr: 1.0/lr: .nan/                           | optimizer.lr: must be a finite number",
