@@ -39,7 +39,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** Values shown in full up to this many; a longer axis shows its first and last three. */
-    static final int LISTED = 8;
+    static final int LISTED = 12;
 
     /** An axis's values, a long axis as its first and last values around an ellipsis (the count is beside). */
     static String listed(List<String> values) {
