@@ -1,6 +1,7 @@
 package org.ratelab.job;
 
 import static org.ratelab.job.Bench.load;
+import static org.ratelab.job.Bench.median;
 import static org.ratelab.job.Bench.seeds;
 
 import java.io.IOException;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * The {@code plan} section of {@code ratelab bench}: {@code plan_scale}, {@code ratelab plan} of one spec at
  * 10^4 and at 10^6 runs, each in a fresh JVM with {@code -Xmx1g} (issue 17: the 10^6-run plan within 20 times
  * the 10^4-run one). The grid is 2 optimizers × 4 widths × 10 learning rates × a seed axis of 125 or 12,500
- * seeds; {@code ratio} = time at 10^6 / time at 10^4, JVM start included in both.
+ * seeds; {@code ratio} = time at 10^6 / time at 10^4, JVM start included in both, medians of 3 interleaved
+ * rounds (1 with {@code --quick}).
  */
 final class BenchPlan {
     private BenchPlan() {}
@@ -27,8 +29,19 @@ final class BenchPlan {
     /** The section, its rows added to the bench's. */
     static void run(Bench bench) throws IOException, InterruptedException {
         PrintWriter o = bench.out();
-        Timed small = plan(bench.work(), 10_000 / RUNS_PER_SEED);
-        Timed large = plan(bench.work(), 1_000_000 / RUNS_PER_SEED);
+        int rounds = bench.quick() ? 1 : 3;
+        double[] ts = new double[rounds];
+        double[] tl = new double[rounds];
+        Timed small = null;
+        Timed large = null;
+        for (int r = 0; r < rounds; r++) {      // interleaved, so both sizes see the same load
+            small = plan(bench.work(), 10_000 / RUNS_PER_SEED);
+            large = plan(bench.work(), 1_000_000 / RUNS_PER_SEED);
+            ts[r] = small.seconds();
+            tl[r] = large.seconds();
+        }
+        small = new Timed(small.runs(), median(ts), small.exit(), small.output());
+        large = new Timed(large.runs(), median(tl), large.exit(), large.output());
         double l = load();
         bench.rows().add(new BenchRow("plan_1e4", null, null, null, null, null, small.seconds(), "s", l,
                 small.note()));
@@ -42,7 +55,8 @@ final class BenchPlan {
     /** A timed {@code ratelab plan}: wall seconds, exit code and what it printed. */
     record Timed(int runs, double seconds, int exit, String output) {
         String note() {
-            return String.format(Locale.ROOT, "%,d runs, fresh JVM -Xmx1g, exit %d", runs, exit);
+            return String.format(Locale.ROOT, "%,d runs, fresh JVM -Xmx1g, exit %d, median wall time of the rounds "
+                    + "(1 with --quick, else 3, interleaved with the other size)", runs, exit);
         }
     }
 
