@@ -2,6 +2,7 @@ package org.ratelab.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ratelab.TestSpecs;
 import org.ratelab.spec.ExperimentSpec;
+import org.ratelab.spec.SpecException;
 import org.ratelab.spec.SpecLoader;
 
 /**
@@ -75,5 +77,31 @@ class ExpansionTest {
                   seed: [1, 2]
                 """;
         assertSame(SpecLoader.load(TestSpecs.write(dir, "own.yaml", own), "default"));
+    }
+
+    @Test
+    void aSectionRepeatingAValueInAZipGroupStillPlansLazily() {
+        // train.steps repeats, but zipped with data.n every run differs
+        String text = TestSpecs.SMALL.replace("seed: [1, 2]",
+                "seed: [1, 2]\n  zip:\n    - {data.n: [48, 64], train.steps: [30, 30]}");
+        assertSame(SpecLoader.load(TestSpecs.write(dir, "repeat.yaml", text), "default"));
+    }
+
+    @Test
+    void identicalRunsAndFailingRunsAreNamedAsRunByRun() {
+        for (String grid : List.of("seed: [1, 1]", "seed: [1, 2]\n  optimizer.lr: [0.5, 0.50]")) {
+            Path f = TestSpecs.write(dir, "dup.yaml", TestSpecs.SMALL.replace("seed: [1, 2]", grid));
+            SpecException e = assertThrows(SpecException.class, () -> Planner.plan(SpecLoader.load(f, "default")));
+            assertTrue(e.getMessage().contains("have identical configurations"), e.getMessage());
+        }
+        // batch_size 8 > data.n 4 in the sgd runs with data.n 4 only: the first such run is named
+        Path f = TestSpecs.write(dir, "bad.yaml", TestSpecs.SMALL.replace("seed: [1, 2]",
+                "seed: [1, 2]\n  data.n: [64, 4]"));
+        SpecException e = assertThrows(SpecException.class, () -> Planner.plan(SpecLoader.load(f, "default")));
+        assertTrue(e.getMessage().contains("optimizer.batch_size"), e.getMessage());
+        assertTrue(e.getMessage().contains("data.n=4"), e.getMessage());
+        SpecException each = assertThrows(SpecException.class, () -> Planner.expandEach(SpecLoader.load(f,
+                "default"), Memory.executorHeap(null, null)));
+        assertEquals(each.inFile(f.toString()).getMessage(), e.getMessage());
     }
 }
