@@ -5,7 +5,10 @@ import java.util.List;
 import org.ratelab.spec.ExperimentSpec;
 
 /**
- * An expanded grid: every run, in plan order, fully resolved and validated.
+ * An expanded grid: every run, in plan order, fully resolved and validated. The runs are usually a lazy list
+ * (each built when read, from its sections' distinct bindings; see {@code Expansion}): iterate them rather
+ * than copy them, and use {@link #totalCost()}, {@link #maxCost()} and {@link #axisValues()}, which do not
+ * read every run.
  *
  * @param axisNames the axes that vary across runs, in order (including {@code optimizer.name} when the
  *                  spec lists several optimizers)
@@ -33,8 +36,38 @@ public record Plan(ExperimentSpec spec, List<RunConfig> runs, List<String> axisN
 
     /** Total estimated cost in floating-point operations. */
     public double totalCost() {
+        if (runs instanceof Expansion x) return x.totalCost();
         double c = 0;
         for (RunConfig r : runs) c += r.cost();
         return c;
+    }
+
+    /** The largest run's estimated cost in floating-point operations (0 for no runs). */
+    public double maxCost() {
+        if (runs instanceof Expansion x) return x.maxCost();
+        double c = 0;
+        for (RunConfig r : runs) c = Math.max(c, r.cost());
+        return c;
+    }
+
+    /**
+     * Each axis's distinct values (canonical text) in order of first appearance in the plan, axes in
+     * {@link #axisNames()} order; read from the distinct values of each section, not from every run, when the
+     * runs are a lazy expansion.
+     */
+    public java.util.Map<String, List<String>> axisValues() {
+        if (runs instanceof Expansion x) return x.axisValues();
+        java.util.Map<String, java.util.Set<String>> values = new java.util.LinkedHashMap<>();
+        for (String a : axisNames) values.put(a, new java.util.LinkedHashSet<>());
+        for (RunConfig r : runs) {
+            for (java.util.Map.Entry<String, String> e : r.axes().entrySet()) {
+                values.computeIfAbsent(e.getKey(), k -> new java.util.LinkedHashSet<>()).add(e.getValue());
+            }
+        }
+        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, java.util.Set<String>> e : values.entrySet()) {
+            out.put(e.getKey(), List.copyOf(e.getValue()));
+        }
+        return out;
     }
 }

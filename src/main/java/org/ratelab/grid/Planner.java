@@ -21,7 +21,9 @@ import org.ratelab.train.TrainSpec;
 /**
  * Expands an experiment spec into runs: for each optimizer entry, the cartesian product of the independent
  * axes and zip groups (shared axes first, then the entry's own; the last axis varies fastest). Every run is
- * bound and validated here, on the driver, before anything starts.
+ * validated here, on the driver, before anything starts: each section once per distinct value and the
+ * cross-section checks once per distinct combination ({@link Expansion}, a lazy list of the runs), or, when
+ * that declines, run by run ({@link #expandEach}), which names the first failing run.
  */
 public final class Planner {
     private Planner() {}
@@ -98,6 +100,32 @@ public final class Planner {
     }
 
     private static Plan expand(ExperimentSpec spec, long heap) {
+        List<String> axisNames = axisNames(spec);
+        Expansion lazy = Expansion.of(spec, axisNames, heap);
+        return lazy != null ? new Plan(spec, lazy, List.copyOf(axisNames)) : expandEach(spec, heap);
+    }
+
+    /** The axes that vary across runs, in order ({@link Plan#axisNames()}). */
+    static List<String> axisNames(ExperimentSpec spec) {
+        List<String> axisNames = new ArrayList<>();
+        boolean severalOptimizers = spec.optimizers().size() > 1;
+        if (severalOptimizers) {
+            for (ExperimentSpec.OptimizerEntry e : spec.optimizers()) {
+                for (String k : e.ownKeys()) if (!axisNames.contains(k)) axisNames.add(k);
+            }
+        }
+        for (Axis a : spec.axes()) axisNames.add(a.path());
+        for (ExperimentSpec.OptimizerEntry e : spec.optimizers()) {
+            for (Axis a : e.axes()) if (!axisNames.contains(a.path())) axisNames.add(a.path());
+        }
+        return axisNames;
+    }
+
+    /**
+     * Expands run by run, binding and hashing each and holding them all: the reference that {@link Expansion}
+     * agrees with, and the path that names the first failing run in plan order when the lazy one declines.
+     */
+    static Plan expandEach(ExperimentSpec spec, long heap) {
         List<RunConfig> runs = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
         List<String> axisNames = new ArrayList<>();

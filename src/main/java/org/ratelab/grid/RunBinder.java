@@ -27,6 +27,47 @@ public final class RunBinder {
                         ProbeSpec probes, Map<String, Object> canonical) {
     }
 
+    /** The top-level keys of a run's tree, each bound on its own ({@link #section}). */
+    static final java.util.List<String> SECTIONS = java.util.List.of("seed", "data", "model", "optimizer",
+            "train", "probes");
+
+    /**
+     * One top-level key of a run's tree bound alone, as {@link #bind} binds it: a {@code Long} for
+     * {@code seed}, else the section's record. A section's binding reads only its own subtree, which is what
+     * lets {@link Planner} bind each distinct value of a section once.
+     */
+    static Object section(String key, Map<String, Object> tree) {
+        Node root = new Node("", tree);
+        Object bound = switch (key) {
+            case "seed" -> root.lng("seed", 0, Long.MIN_VALUE + 1, Long.MAX_VALUE);
+            case "data" -> DataSets.parse(root.child("data"));
+            case "model" -> Models.parse(root.child("model"));
+            case "optimizer" -> Optimizers.parse(root.child("optimizer"));
+            case "train" -> TrainSpec.parse(root.child("train"));
+            case "probes" -> ProbeSpec.parse(root.child("probes"));
+            default -> throw new IllegalArgumentException(key);
+        };
+        root.done();
+        return bound;
+    }
+
+    /** A section's canonical map as {@link #bind} puts it in {@link Bound#canonical()}. */
+    static Map<String, Object> sectionCanonical(Object record) {
+        if (record instanceof DataSpec d) return withPlugin(d.canonical(), DataSets.REGISTRY.get(d.kind()));
+        if (record instanceof ModelSpec m) return withPlugin(m.canonical(), Models.REGISTRY.get(m.kind()));
+        if (record instanceof OptimizerSpec o) {
+            return withPlugin(o.canonical(), Optimizers.REGISTRY.get(o.name()));
+        }
+        if (record instanceof TrainSpec t) return t.canonical();
+        if (record instanceof ProbeSpec p) return p.canonical();
+        throw new IllegalArgumentException(String.valueOf(record));
+    }
+
+    /** The cross-section checks of {@link #bind} (model against data, batch size against data). */
+    static void checkCompatible(DataSpec data, ModelSpec model, OptimizerSpec optimizer) {
+        checkCompatible(null, data, model, optimizer);
+    }
+
     public static Bound bind(String experiment, Map<String, Object> tree) {
         Node root = new Node("", tree);
         long seed = root.lng("seed", 0, Long.MIN_VALUE + 1, Long.MAX_VALUE);
@@ -72,13 +113,17 @@ public final class RunBinder {
                 "train", b.train(), "probes", b.probes());
         for (Map.Entry<String, Object> e : sections.entrySet()) {
             if (id.get(e.getKey()) instanceof Map<?, ?> m) {
-                Map<String, Object> section = e.getValue() instanceof ProbeSpec p
-                        ? p.identity((Map<String, Object>) m)           // per probe: Later keys, plug-in versions
-                        : Registry.pluginIdentity(Canon.identity((Map<String, Object>) m, e.getValue()));
-                id.put(e.getKey(), section);
+                id.put(e.getKey(), sectionIdentity(e.getValue(), (Map<String, Object>) m));
             }
         }
         return id;
+    }
+
+    /** One section of {@link #identity}: its canonical map less the unchanged {@link Canon.Later} keys. */
+    static Map<String, Object> sectionIdentity(Object record, Map<String, Object> canonical) {
+        return record instanceof ProbeSpec p
+                ? p.identity(canonical)           // per probe: Later keys, plug-in versions
+                : Registry.pluginIdentity(Canon.identity(canonical, record));
     }
 
     private static void checkCompatible(Node root, DataSpec data, ModelSpec model, OptimizerSpec opt) {

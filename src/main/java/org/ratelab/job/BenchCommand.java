@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
  *   <li>{@code grid} ({@link BenchGrid}): {@code grid_overhead}.</li>
  *   <li>{@code curves} ({@link BenchCurves}): {@code curve_rows_parquet}.</li>
  *   <li>{@code makespan} ({@link BenchMakespan}): {@code makespan_skewed}.</li>
+ *   <li>{@code plan} ({@link BenchPlan}): {@code plan_1e4} and {@code plan_scale}.</li>
  * </ol>
  * This class parses the options, runs the sections asked for in that order, and writes their rows
  * ({@link BenchRow}) to Parquet and the console.
@@ -54,15 +55,16 @@ final class BenchCommand implements Callable<Integer> {
     boolean noPeer;
 
     @Option(names = "--sections", paramLabel = "LIST", split = ",",
-            description = "Subset of: steps, grid, curves, makespan (default all).")
-    List<String> sections = new ArrayList<>(List.of("steps", "grid", "curves", "makespan"));
+            description = "Subset of: steps, grid, curves, makespan, plan (default all).")
+    List<String> sections = new ArrayList<>(List.of("steps", "grid", "curves", "makespan", "plan"));
 
     @Override
     public Integer call() throws Exception {
         PrintWriter o = cmd.commandLine().getOut();
         for (String s : sections) {
-            if (!List.of("steps", "grid", "curves", "makespan").contains(s)) {
-                throw new UsageException("--sections: unknown section " + s + " (steps, grid, curves, makespan)");
+            if (!List.of("steps", "grid", "curves", "makespan", "plan").contains(s)) {
+                throw new UsageException("--sections: unknown section " + s
+                        + " (steps, grid, curves, makespan, plan)");
             }
         }
         OutputDir checked = OutFlag.check("--out", out, new org.apache.hadoop.conf.Configuration());
@@ -78,6 +80,7 @@ final class BenchCommand implements Callable<Integer> {
         List<BenchRow> rows = new ArrayList<>();
         Bench bench = new Bench(quick, Files.createTempDirectory("ratelab-bench"), rows, o);
         if (sections.contains("steps")) BenchSteps.run(bench, python, noPeer);
+        if (sections.contains("plan")) BenchPlan.run(bench);
         boolean spark = sections.contains("grid") || sections.contains("curves") || sections.contains("makespan");
         SparkSession session = Sessions.start(master, Map.of());
         try {

@@ -1,13 +1,10 @@
 package org.ratelab.job;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ratelab.grid.Plan;
-import org.ratelab.train.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,22 +27,25 @@ final class PlanCommand implements Callable<Integer> {
         out.println("experiment " + plan.spec().name() + " (" + plan.spec().file() + ", profile "
                 + plan.spec().profile() + ")");
         out.println("runs " + plan.runs().size());
-        Map<String, Set<String>> values = new LinkedHashMap<>();
-        for (String a : plan.axisNames()) values.put(a, new LinkedHashSet<>());
-        for (RunConfig r : plan.runs()) {
-            for (Map.Entry<String, String> e : r.axes().entrySet()) {
-                values.computeIfAbsent(e.getKey(), k -> new LinkedHashSet<>()).add(e.getValue());
-            }
-        }
-        for (Map.Entry<String, Set<String>> e : values.entrySet()) {
-            out.println("axis " + e.getKey() + " (" + e.getValue().size() + "): " + String.join(", ", e.getValue()));
+        for (Map.Entry<String, List<String>> e : plan.axisValues().entrySet()) {
+            out.println("axis " + e.getKey() + " (" + e.getValue().size() + "): " + listed(e.getValue()));
         }
         double flops = plan.totalCost();
-        double maxRun = plan.runs().stream().mapToDouble(RunConfig::cost).max().orElse(0);
+        double maxRun = plan.maxCost();
         out.printf("estimated cost %.3g GFLOP, about %s of one core at %.0f GFLOP/s (largest run %s)%n",
                 flops / 1e9, duration(flops / ASSUMED_FLOPS_PER_CORE), ASSUMED_FLOPS_PER_CORE / 1e9,
                 duration(maxRun / ASSUMED_FLOPS_PER_CORE));
         return 0;
+    }
+
+    /** Values shown in full up to this many; a longer axis shows its first and last three. */
+    static final int LISTED = 12;
+
+    /** An axis's values, a long axis as its first and last values around an ellipsis (the count is beside). */
+    static String listed(List<String> values) {
+        if (values.size() <= LISTED) return String.join(", ", values);
+        return String.join(", ", values.subList(0, 3)) + ", …, "
+                + String.join(", ", values.subList(values.size() - 3, values.size()));
     }
 
     static String duration(double seconds) {
