@@ -73,6 +73,16 @@ class BuiltInConformanceTest {
                 (spec, n, k) -> (k == 0 ? 1L : 2L) * spec.batchSize())));
         OPTIMIZERS.put("langevin", List.of(new Opt("{name: langevin, lr: 0.05, temperature: 0.01}")));
         OPTIMIZERS.put("prox_l1", List.of(new Opt("{name: prox_l1, lr: 0.1}", List.of(LASSO, Problem.TWO_LAYER), null)));
+        OPTIMIZERS.put("adamw", List.of(new Opt("{name: adamw, lr: 0.01, batch_size: 4}"),
+                new Opt("{name: adamw, lr: 0.01, amsgrad: true, weight_decay: 0.1}")));
+        OPTIMIZERS.put("nadam", List.of(new Opt("{name: nadam, lr: 0.01, batch_size: 4, weight_decay: 0.01}")));
+        OPTIMIZERS.put("radam", List.of(new Opt("{name: radam, lr: 0.01, batch_size: 4}")));
+        OPTIMIZERS.put("adamax", List.of(new Opt("{name: adamax, lr: 0.01, batch_size: 4}")));
+        OPTIMIZERS.put("rprop", List.of(new Opt("{name: rprop, lr: 0.01}")));
+        OPTIMIZERS.put("asgd", List.of(new Opt("{name: asgd, lr: 0.01, batch_size: 4}")));
+        // L-BFGS with one iteration per step and no line search: one function and gradient evaluation (n) per
+        // step; with more iterations or the line search the count varies by step (the trainer counts each one)
+        OPTIMIZERS.put("lbfgs", List.of(new Opt("{name: lbfgs, lr: 0.5, max_iter: 1}", (spec, n, k) -> n)));
     }
 
     /** A model configuration: the model and data sections, and the optimizers its run checks train with. */

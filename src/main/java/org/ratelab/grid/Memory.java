@@ -77,6 +77,10 @@ public final class Memory {
             out.add(new Part("optimizer.batch_size", "the minibatch gradients batch_size x dim",
                     (double) b.optimizer().batchSize() * dim, 1, true));
         }
+        if (b.optimizer() instanceof org.ratelab.optim.LbfgsSpec l) {
+            out.add(new Part("optimizer.history_size", "the L-BFGS history 2 x history_size x dim = 2 x "
+                    + l.historySize() + " x " + (long) dim, dim, 2L * l.historySize(), true));
+        }
         if (hvp) {
             double iters = Math.min(h.maxIter(), dim);
             if (iters * dim <= h.maxBasis()) {

@@ -80,8 +80,9 @@ public record LbfgsSpec(double lr, int maxIter, int maxEval, double toleranceGra
             this.q = new double[dim];
             this.x = new double[dim];
             this.trial = new double[dim];
-            this.oldDirs = new double[c.historySize][];
-            this.oldStps = new double[c.historySize][];
+            // the whole history up front (history_size × dim twice): a step allocates nothing
+            this.oldDirs = new double[c.historySize][dim];
+            this.oldStps = new double[c.historySize][dim];
             this.ro = new double[c.historySize];
             this.al = new double[c.historySize];
         }
@@ -152,8 +153,8 @@ public record LbfgsSpec(double lr, int maxIter, int maxEval, double toleranceGra
             } else {
                 slot = slot(size);
             }
-            double[] y = oldDirs[slot] != null ? oldDirs[slot] : new double[dim];
-            double[] s = oldStps[slot] != null ? oldStps[slot] : new double[dim];
+            double[] y = oldDirs[slot];
+            double[] s = oldStps[slot];
             // computed into q and trial first: the slot may hold the oldest pair, still needed if ys ≤ 1e-10
             for (int i = 0; i < dim; i++) {
                 q[i] = flatGrad[i] - prevFlatGrad[i];
