@@ -29,8 +29,13 @@ public record AdamSpec(double lr, double beta1, double beta2, double eps, double
     }
 
     public AdamSpec {
+        AdamSpec.checkBetas("adam", beta1, beta2);
+    }
+
+    /** The Adam family's betas are in [0, 1) (the parser already said so at the key's path). */
+    static void checkBetas(String method, double beta1, double beta2) {
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("adam betas must be in [0, 1), got beta1=" + beta1 + ", beta2=" + beta2);
+            throw new IllegalArgumentException(method + " betas must be in [0, 1), got beta1=" + beta1 + ", beta2=" + beta2);
         }
     }
 

@@ -19,9 +19,7 @@ public record AdamaxSpec(double lr, double beta1, double beta2, double eps, doub
     }
 
     public AdamaxSpec {
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("adamax betas must be in [0, 1), got beta1=" + beta1 + ", beta2=" + beta2);
-        }
+        AdamSpec.checkBetas("adamax", beta1, beta2);
     }
 
     @Override public String name() { return NAME; }

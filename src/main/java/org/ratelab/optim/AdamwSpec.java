@@ -21,9 +21,7 @@ public record AdamwSpec(double lr, double beta1, double beta2, double eps, doubl
     }
 
     public AdamwSpec {
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("adamw betas must be in [0, 1), got beta1=" + beta1 + ", beta2=" + beta2);
-        }
+        AdamSpec.checkBetas("adamw", beta1, beta2);
     }
 
     @Override public String name() { return NAME; }

@@ -22,9 +22,7 @@ public record RadamSpec(double lr, double beta1, double beta2, double eps, doubl
     }
 
     public RadamSpec {
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("radam betas must be in [0, 1), got beta1=" + beta1 + ", beta2=" + beta2);
-        }
+        AdamSpec.checkBetas("radam", beta1, beta2);
     }
 
     @Override public String name() { return NAME; }
