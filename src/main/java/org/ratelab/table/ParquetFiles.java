@@ -64,6 +64,8 @@ public final class ParquetFiles {
         return new StructType(fs.toArray(new StructField[0]));
     }
 
+    private static final MessageType CURVES_MESSAGE = messageType(CURVES_FILE);
+
     /** A data file of a table: its path relative to the output directory, and its rows. */
     public record DataFile(String path, long rows) implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -108,10 +110,21 @@ public final class ParquetFiles {
                 + "/optimizer=" + ExternalCatalogUtils.escapePathName(optimizer);
     }
 
-    private static <T> ParquetWriter<T> open(OutputFile file, Configuration conf, WriteSupport<T> support)
-            throws IOException {
-        return new Builder<>(file, support).withConf(conf).withWriteMode(ParquetFileWriter.Mode.CREATE)
-                .withCompressionCodec(CompressionCodecName.SNAPPY).build();
+    /**
+     * A writer of Snappy pages. Dictionaries only for string columns (run_ids, map keys, names repeat): a
+     * column of measured doubles hardly repeats a value, so its dictionary fills up, falls back to plain
+     * encoding and re-encodes the page, which was most of the time spent writing a curve.
+     */
+    private static <T> ParquetWriter<T> open(OutputFile file, Configuration conf, MessageType schema,
+                                             WriteSupport<T> support) throws IOException {
+        Builder<T> b = new Builder<>(file, support).withConf(conf).withWriteMode(ParquetFileWriter.Mode.CREATE)
+                .withCompressionCodec(CompressionCodecName.SNAPPY).withDictionaryEncoding(false);
+        for (org.apache.parquet.column.ColumnDescriptor c : schema.getColumns()) {
+            if (c.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY) {
+                b = b.withDictionaryEncoding(String.join(".", c.getPath()), true);
+            }
+        }
+        return b.build();
     }
 
     private static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
@@ -139,7 +152,8 @@ public final class ParquetFiles {
      * where the column is nullable) as one Parquet file at {@code file}, which must not exist.
      */
     public static void writeRows(Path file, Configuration conf, StructType schema, List<Row> rows) throws IOException {
-        try (ParquetWriter<Row> w = open(HadoopOutputFile.fromPath(file, conf), conf, new RowSupport(schema))) {
+        try (ParquetWriter<Row> w = open(HadoopOutputFile.fromPath(file, conf), conf, messageType(schema),
+                new RowSupport(schema))) {
             for (Row r : rows) w.write(r);
         }
     }
@@ -219,7 +233,7 @@ public final class ParquetFiles {
             ParquetWriter<CurvePoint> w = writers.get(rel);
             if (w == null) {
                 CurveSupport s = new CurveSupport();
-                w = open(HadoopOutputFile.fromPath(new Path(base, rel), conf), conf, s);
+                w = open(HadoopOutputFile.fromPath(new Path(base, rel), conf), conf, CURVES_MESSAGE, s);
                 writers.put(rel, w);
                 supports.put(rel, s);
                 counts.put(rel, new long[1]);
@@ -296,7 +310,7 @@ public final class ParquetFiles {
         private RecordConsumer out;
 
         @Override public WriteContext init(Configuration c) {
-            return new WriteContext(messageType(CURVES_FILE), footer(CURVES_FILE));
+            return new WriteContext(CURVES_MESSAGE, footer(CURVES_FILE));
         }
 
         @Override public void prepareForWrite(RecordConsumer rc) { out = rc; }
@@ -344,8 +358,11 @@ public final class ParquetFiles {
             o.endMessage();
         }
 
+        /** Map keys (parameter block and metric names: a few, repeated at every point) as Parquet binaries. */
+        private final Map<String, Binary> keys = new HashMap<>();
+
         /** A map column as Spark writes one: entries in the map's iteration order; null when the map is. */
-        private static void map(RecordConsumer o, int column, Map<String, Double> m) {
+        private void map(RecordConsumer o, int column, Map<String, Double> m) {
             if (m == null) return;
             String name = CURVE_COLUMNS[column];
             o.startField(name, column);
@@ -355,7 +372,7 @@ public final class ParquetFiles {
                 for (Map.Entry<String, Double> e : m.entrySet()) {
                     o.startGroup();
                     o.startField("key", 0);
-                    o.addBinary(Binary.fromString(e.getKey()));
+                    o.addBinary(keys.computeIfAbsent(e.getKey(), Binary::fromString));
                     o.endField("key", 0);
                     o.startField("value", 1);
                     o.addDouble(e.getValue());
