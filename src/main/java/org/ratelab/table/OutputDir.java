@@ -21,9 +21,12 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * An output directory of ratelab, on any Hadoop filesystem (local paths, file://, hdfs://).
  *
  * <p>A directory ratelab created holds the marker {@value #MARKER}; ratelab refuses to write into an
- * existing directory without it, or into a file. Tables are written under {@code _staging/<id>/} (ignored
- * by Spark and by per-table readers) and moved into place one table at a time only after every table of the
- * job was written, so a killed job never leaves half-written tables where tables are read.
+ * existing directory without it, or into a file. The {@code runs} and {@code curves} tables are the files of
+ * the committed batches: a batch is staged under {@code _staging/<id>/}, committed by one rename into
+ * {@code _batches/} with its {@value #RUN_IDS} and {@value #FILES}, and then published, each file renamed into
+ * its table ({@link Staging#commitBatch}). The derived tables are written under {@code _staging/<id>/} (ignored
+ * by Spark and by per-table readers) and moved into place only after every one of them was written
+ * ({@link Staging#commit}), so a killed job never leaves half-written tables where tables are read.
  */
 public final class OutputDir {
     public static final String MARKER = "_ratelab.json";
