@@ -12,13 +12,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.ratelab.checks.CheckSpec;
 import org.ratelab.checks.Bounds;
 import org.ratelab.checks.Checks;
@@ -33,6 +34,7 @@ import org.ratelab.spec.SpecException;
 import org.ratelab.linalg.Blas;
 import org.ratelab.linalg.NativeBlas;
 import org.ratelab.table.OutputDir;
+import org.ratelab.table.ParquetFiles;
 import org.ratelab.table.Rows;
 import org.ratelab.table.Schemas;
 import org.ratelab.train.RunResult;
@@ -143,8 +145,13 @@ public final class GridJob {
     public static Summary execute(SparkSession spark, Plan plan, OutputDir out, java.io.PrintStream progressTo,
                                   Options options) throws IOException {
         Set<String> committed = options.resume() ? committedForResume(plan, out) : Set.of();
-        if (options.resume()) out.clearStaging();
-        else out.clearBatchesAndStaging();
+        if (options.resume()) {
+            out.clearStaging();
+            out.publishCommitted();  // a batch committed but not yet wholly in its tables when the job was killed
+        } else {
+            out.clearTablesBatchesAndStaging();
+        }
+        out.createBatchTables();
         List<RunConfig> remaining = new ArrayList<>();
         for (RunConfig r : plan.runs()) if (!committed.contains(r.runId())) remaining.add(r);
         Plan todo = new Plan(plan.spec(), List.copyOf(remaining), plan.axisNames());
@@ -190,20 +197,11 @@ public final class GridJob {
 
         OutputDir.Staging staging = out.staging();
         try {
-            List<String> runsPaths = new ArrayList<>();
-            List<String> curvesPaths = new ArrayList<>();
-            for (org.apache.hadoop.fs.Path b : out.committedBatches()) {
-                runsPaths.add(new org.apache.hadoop.fs.Path(b, "runs").toString());
-                curvesPaths.add(new org.apache.hadoop.fs.Path(b, "curves").toString());
-            }
-            spark.read().schema(Schemas.RUNS).parquet(runsPaths.toArray(String[]::new))
-                    .orderBy("run_index").coalesce(1).write().mode(SaveMode.ErrorIfExists)
-                    .parquet(staging.table("runs"));
-            spark.read().schema(Schemas.CURVES).parquet(curvesPaths.toArray(String[]::new))
-                    .write().mode(SaveMode.ErrorIfExists).partitionBy("experiment", "optimizer")
-                    .parquet(staging.table("curves"));
-            Dataset<Row> runsT = spark.read().schema(Schemas.RUNS).parquet(staging.table("runs"));
-            Dataset<Row> curvesT = Schemas.read(spark, "curves", staging.table("curves"));
+            // the committed batches are the runs and curves tables: the other tables are derived from them
+            // as one partition in run_index order, as the one-file runs table read before: law fits bootstrap
+            // over their points in the order they come, which must not depend on how runs were batched
+            Dataset<Row> runsT = Schemas.read(spark, "runs", out.table("runs")).orderBy("run_index").coalesce(1);
+            Dataset<Row> curvesT = Schemas.read(spark, "curves", out.table("curves"));
             Rates.compute(curvesT, runsT, analysis.fit()).write().mode(SaveMode.ErrorIfExists)
                     .parquet(staging.table("rates"));
             Dataset<Row> ratesT = spark.read().schema(Schemas.RATES).parquet(staging.table("rates"));
@@ -274,6 +272,8 @@ public final class GridJob {
         boolean requireNative = spark.sparkContext().getConf().getBoolean(REQUIRE_NATIVE_CONF, false);
         String blas = blasChoice(spark);
         String job = Long.toString(System.currentTimeMillis(), 36);
+        Broadcast<SerializableConfiguration> hadoop =
+                SerializableConfiguration.broadcast(spark.sparkContext(), spark.sparkContext().hadoopConfiguration());
         ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
             Thread t = new Thread(r, "ratelab-batch");
             t.setDaemon(true);
@@ -287,7 +287,7 @@ public final class GridJob {
                 String description = "ratelab batch " + (k + 1) + "/" + chunks.size();
                 futures.add(pool.submit(() -> {
                     jsc.setJobDescription(description);
-                    trainBatch(spark, jsc, out, chunk, name, parts, blas, requireNative, counters);
+                    trainBatch(spark, jsc, out, chunk, name, parts, blas, requireNative, counters, hadoop);
                     return null;
                 }));
             }
@@ -314,36 +314,62 @@ public final class GridJob {
         }
     }
 
+    /**
+     * Trains one batch and commits it. Each task trains its runs one at a time and streams each run's curve
+     * into its own Parquet files under the batch's staging directory ({@link ParquetFiles.CurveFiles}: one
+     * file per experiment and optimizer, named by batch, task and attempt, so a retried or speculative
+     * attempt never writes over another), and returns its runs' rows and the files it wrote. The driver
+     * writes the batch's runs file (ordered by run_index) and commits the batch with the files of the
+     * successful attempts only ({@link OutputDir.Staging#commitBatch}).
+     */
     private static void trainBatch(SparkSession spark, JavaSparkContext jsc, OutputDir out, List<RunConfig> chunk,
                                    String name, int parts, String blas, boolean requireNative,
-                                   Progress.Counters counters)
+                                   Progress.Counters counters, Broadcast<SerializableConfiguration> hadoop)
             throws IOException {
         List<List<RunConfig>> buckets = Scheduler.assign(chunk, parts);
         OutputDir.Staging staging = out.staging();
         try {
-            JavaRDD<RunResult> results = jsc.parallelize(buckets, buckets.size())
-                    .flatMap(bucket -> {
+            String dir = staging.dir().toString();
+            List<TaskOutput> outputs = jsc.parallelize(buckets, buckets.size())
+                    .mapPartitionsWithIndex((index, it) -> {
                         NativeBlas.select(blas);
                         if (requireNative) Blas.requireNative();
-                        List<RunResult> rs = new ArrayList<>(bucket.size());
-                        for (RunConfig c : bucket) rs.add(counters.count(Trainer.train(c)));
-                        return rs.iterator();
-                    })
-                    .persist(StorageLevel.MEMORY_AND_DISK());
-            try {
-                // curves first: that job trains the runs with full parallelism; runs then read the cache
-                spark.createDataFrame(results.flatMap(r -> Rows.curve(r).iterator()), Schemas.CURVES)
-                        .write().mode(SaveMode.ErrorIfExists).parquet(staging.table(name + "/curves"));
-                spark.createDataFrame(results.map(Rows::run), Schemas.RUNS).coalesce(1)
-                        .write().mode(SaveMode.ErrorIfExists).parquet(staging.table(name + "/runs"));
-            } finally {
-                results.unpersist(false);
+                        String file = "part-" + name + "-" + index + "-" + TaskContext.get().attemptNumber() + ".parquet";
+                        List<Row> runs = new ArrayList<>();
+                        try (ParquetFiles.CurveFiles curves = new ParquetFiles.CurveFiles(
+                                new org.apache.hadoop.fs.Path(dir), file, hadoop.value().value())) {
+                            while (it.hasNext()) {
+                                for (RunConfig c : it.next()) {
+                                    RunResult r = counters.count(Trainer.train(c));
+                                    curves.write(r);
+                                    runs.add(Rows.run(r));
+                                }
+                            }
+                            return List.of(new TaskOutput(runs, curves.finish())).iterator();
+                        }
+                    }, true)
+                    .collect();
+            List<Row> runs = new ArrayList<>();
+            List<ParquetFiles.DataFile> files = new ArrayList<>();
+            for (TaskOutput t : outputs) {
+                runs.addAll(t.runs());
+                files.addAll(t.files());
             }
+            int runIndex = Schemas.RUNS.fieldIndex("run_index");
+            runs.sort(Comparator.comparingInt(r -> r.getInt(runIndex)));
+            String runsFile = "runs/part-" + name + ".parquet";
+            ParquetFiles.writeRows(new org.apache.hadoop.fs.Path(staging.dir(), runsFile), hadoop.value().value(),
+                    Schemas.RUNS, runs);
+            files.add(new ParquetFiles.DataFile(runsFile, runs.size()));
             List<String> ids = new ArrayList<>(chunk.size());
             for (RunConfig c : chunk) ids.add(c.runId());
-            staging.commitBatch(name, ids);
+            staging.commitBatch(name, ids, files);
         } finally {
             staging.discard();
         }
+    }
+
+    /** What one task of a batch gives the driver: its runs' rows and the curve files it wrote. */
+    record TaskOutput(List<Row> runs, List<ParquetFiles.DataFile> files) implements java.io.Serializable {
     }
 }

@@ -216,6 +216,9 @@ public final class ScalingLaws {
         double[][] gy = new double[bySeed.size()][];
         int g = 0;
         for (List<double[]> pts : bySeed.values()) {
+            // in x order, not arrival order: the sums of the fit and its bootstrap must not depend on how the
+            // runs table is split into files and partitions (the same points give the same bits)
+            pts.sort(java.util.Comparator.<double[]>comparingDouble(p -> p[0]).thenComparingDouble(p -> p[1]));
             gx[g] = new double[pts.size()];
             gy[g] = new double[pts.size()];
             for (int i = 0; i < pts.size(); i++) {

@@ -21,9 +21,12 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * An output directory of ratelab, on any Hadoop filesystem (local paths, file://, hdfs://).
  *
  * <p>A directory ratelab created holds the marker {@value #MARKER}; ratelab refuses to write into an
- * existing directory without it, or into a file. Tables are written under {@code _staging/<id>/} (ignored
- * by Spark and by per-table readers) and moved into place one table at a time only after every table of the
- * job was written, so a killed job never leaves half-written tables where tables are read.
+ * existing directory without it, or into a file. The {@code runs} and {@code curves} tables are the files of
+ * the committed batches: a batch is staged under {@code _staging/<id>/}, committed by one rename into
+ * {@code _batches/} with its {@value #RUN_IDS} and {@value #FILES}, and then published, each file renamed into
+ * its table ({@link Staging#commitBatch}). The derived tables are written under {@code _staging/<id>/} (ignored
+ * by Spark and by per-table readers) and moved into place only after every one of them was written
+ * ({@link Staging#commit}), so a killed job never leaves half-written tables where tables are read.
  */
 public final class OutputDir {
     public static final String MARKER = "_ratelab.json";
@@ -32,6 +35,13 @@ public final class OutputDir {
     public static final String BATCHES = "_batches";
     /** In a committed batch: the run_ids it holds, one a line. */
     public static final String RUN_IDS = "run_ids.txt";
+    /**
+     * In a committed batch: its data files, one a line as {@code rows<TAB>path}, the path relative to the
+     * output directory ({@code curves/experiment=X/optimizer=Y/part-....parquet}, then
+     * {@code runs/part-....parquet}). Each file lives there once it is published, and inside the batch's own
+     * directory (same relative path) until then.
+     */
+    public static final String FILES = "files.txt";
 
     private final FileSystem fs;
     private final Path root;
@@ -116,37 +126,33 @@ public final class OutputDir {
     }
 
     /**
-     * The run_ids of every committed batch, after checking each batch: its id list is well formed, its
-     * Parquet files have intact footers and the runs files hold as many rows as it lists ids, and no run_id
-     * is in two batches. Throws {@link CorruptOutputException} naming the file otherwise.
+     * The run_ids of every committed batch, after checking each batch: its id list is well formed, every data
+     * file its file list names exists (published, or still in the batch's directory) with an intact footer and
+     * the rows the list says, its runs files hold as many rows as it lists ids, and no run_id is in two
+     * batches. Throws {@link CorruptOutputException} naming the file otherwise.
      */
     public Set<String> committedRunIds() throws IOException {
         Set<String> ids = new LinkedHashSet<>();
         for (Path batch : committedBatches()) {
-            Path list = new Path(batch, RUN_IDS);
-            if (!fs.exists(list)) throw new CorruptOutputException(list + ": missing; the batch is incomplete");
             List<String> mine = new ArrayList<>();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(list), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (!line.matches("[0-9a-f]{16}")) {
-                        throw new CorruptOutputException(list + ": not a run_id list (line '" + abbreviate(line) + "')");
-                    }
-                    mine.add(line);
+            Path list = new Path(batch, RUN_IDS);
+            for (String line : lines(list)) {
+                if (!line.matches("[0-9a-f]{16}")) {
+                    throw new CorruptOutputException(list + ": not a run_id list (line '" + abbreviate(line) + "')");
                 }
+                mine.add(line);
             }
-            long rows = 0;
-            for (String table : List.of("runs", "curves")) {
-                Path t = new Path(batch, table);
-                if (!fs.exists(t)) throw new CorruptOutputException(t + ": missing; the batch is incomplete");
-                for (FileStatus f : fs.listStatus(t)) {
-                    if (!f.getPath().getName().endsWith(".parquet")) continue;
-                    long n = parquetRows(f);
-                    if (table.equals("runs")) rows += n;
+            long runRows = 0;
+            for (ParquetFiles.DataFile f : dataFiles(batch)) {
+                Path file = locate(batch, f);
+                long n = parquetRows(fs.getFileStatus(file));
+                if (n != f.rows()) {
+                    throw new CorruptOutputException(file + ": holds " + n + " rows but " + FILES + " says " + f.rows());
                 }
+                if (f.path().startsWith("runs/")) runRows += n;
             }
-            if (rows != mine.size()) {
-                throw new CorruptOutputException(new Path(batch, "runs") + ": holds " + rows + " rows but "
+            if (runRows != mine.size()) {
+                throw new CorruptOutputException(batch + ": its runs files hold " + runRows + " rows but "
                         + list.getName() + " lists " + mine.size() + " run_ids");
             }
             for (String id : mine) {
@@ -154,6 +160,68 @@ public final class OutputDir {
             }
         }
         return ids;
+    }
+
+    private List<String> lines(Path list) throws IOException {
+        if (!fs.exists(list)) throw new CorruptOutputException(list + ": missing; the batch is incomplete");
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(list), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) out.add(line);
+        }
+        return out;
+    }
+
+    /** A batch's file list ({@value #FILES}), each path checked to be a data file of runs or curves. */
+    private List<ParquetFiles.DataFile> dataFiles(Path batch) throws IOException {
+        Path list = new Path(batch, FILES);
+        List<ParquetFiles.DataFile> out = new ArrayList<>();
+        for (String line : lines(list)) {
+            if (!line.matches("[0-9]{1,18}\\t(runs/[^/]+|curves/experiment=[^/]+/optimizer=[^/]+/[^/]+)\\.parquet")
+                    || line.contains("/.") || line.contains("/_")) {
+                throw new CorruptOutputException(list + ": not a file list (line '" + abbreviate(line) + "')");
+            }
+            int tab = line.indexOf('\t');
+            out.add(new ParquetFiles.DataFile(line.substring(tab + 1), Long.parseLong(line.substring(0, tab))));
+        }
+        return out;
+    }
+
+    /** Where a committed batch's file is: in the batch's directory until published, then in its table. */
+    private Path locate(Path batch, ParquetFiles.DataFile f) throws IOException {
+        Path staged = new Path(batch, f.path());
+        if (fs.exists(staged)) return staged;
+        Path published = new Path(root, f.path());
+        if (fs.exists(published)) return published;
+        throw new CorruptOutputException(published + ": missing; " + new Path(batch, FILES) + " lists it");
+    }
+
+    /**
+     * Publishes every committed batch whose files are not all in their tables yet (a job killed between a
+     * batch's commit and the last of its renames): rolls the commit forward, as {@code --resume} does first.
+     */
+    public void publishCommitted() throws IOException {
+        for (Path batch : committedBatches()) publish(batch, dataFiles(batch));
+    }
+
+    /**
+     * Moves a committed batch's files from its directory into the tables, one rename each, curves before
+     * runs: a run's row is never visible before its curve. Files already moved are skipped, so this may be
+     * repeated after a kill. Then deletes what else is left in the batch's directory (files of failed task
+     * attempts, never listed); its id and file lists stay.
+     */
+    private void publish(Path batch, List<ParquetFiles.DataFile> files) throws IOException {
+        List<ParquetFiles.DataFile> ordered = new ArrayList<>(files);
+        ordered.sort(java.util.Comparator.comparing((ParquetFiles.DataFile f) -> f.path().startsWith("runs/")));
+        for (ParquetFiles.DataFile f : ordered) {
+            Path from = new Path(batch, f.path());
+            if (!fs.exists(from)) continue;
+            Path to = new Path(root, f.path());
+            fs.mkdirs(to.getParent());
+            if (fs.exists(to) || !fs.rename(from, to)) throw new IOException("cannot move " + from + " to " + to);
+        }
+        fs.delete(new Path(batch, "curves"), true);
+        fs.delete(new Path(batch, "runs"), true);
     }
 
     private long parquetRows(FileStatus f) throws CorruptOutputException {
@@ -170,10 +238,17 @@ public final class OutputDir {
         return one.length() > 80 ? one.substring(0, 77) + "..." : one;
     }
 
-    /** Deletes committed batches and leftover staging (a fresh job over an existing directory). */
-    public void clearBatchesAndStaging() throws IOException {
+    /** Deletes every table, committed batches and leftover staging (a fresh job over an existing directory). */
+    public void clearTablesBatchesAndStaging() throws IOException {
         fs.delete(new Path(root, BATCHES), true);
         fs.delete(new Path(root, STAGING), true);
+        for (String t : Schemas.TABLES) fs.delete(new Path(root, t), true);
+    }
+
+    /** Creates the runs and curves tables' directories, so that a table no batch wrote to reads as empty. */
+    public void createBatchTables() throws IOException {
+        fs.mkdirs(new Path(root, "runs"));
+        fs.mkdirs(new Path(root, "curves"));
     }
 
     /** Deletes leftovers of killed jobs under {@code _staging/}: never data, only half-written files. */
@@ -222,20 +297,33 @@ public final class OutputDir {
 
         public String table(String name) { return new Path(dir, name).toString(); }
 
+        /** The staging directory as a Hadoop path: a batch's files go below it at their table paths. */
+        public Path dir() { return dir; }
+
         /**
-         * Commits the staged directory {@code name} (a batch of runs and curves plus its run_id list) as one
-         * atomic rename into {@code _batches/}: a batch is either entirely there or not at all.
+         * Commits this staging directory as batch {@code name}: writes its run_id and file lists, renames the
+         * whole directory into {@code _batches/} (that one rename is the commit: a batch is either entirely
+         * there or not at all), then publishes its files into the tables. {@code files} are relative to the
+         * staging directory as they will be to the output directory.
          */
-        public void commitBatch(String name, List<String> runIds) throws IOException {
-            Path staged = new Path(dir, name);
-            try (OutputStream o = fs.create(new Path(staged, RUN_IDS), false)) {
-                o.write((String.join("\n", runIds) + (runIds.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
-            }
+        public void commitBatch(String name, List<String> runIds, List<ParquetFiles.DataFile> files)
+                throws IOException {
+            write(new Path(dir, RUN_IDS), runIds);
+            List<String> lines = new ArrayList<>();
+            for (ParquetFiles.DataFile f : files) lines.add(f.rows() + "\t" + f.path());
+            write(new Path(dir, FILES), lines);
             Path batches = new Path(root, BATCHES);
             fs.mkdirs(batches);
             Path target = new Path(batches, name);
-            if (fs.exists(target) || !fs.rename(staged, target)) {
-                throw new IOException("cannot move " + staged + " to " + target);
+            if (fs.exists(target) || !fs.rename(dir, target)) {
+                throw new IOException("cannot move " + dir + " to " + target);
+            }
+            publish(target, files);
+        }
+
+        private void write(Path file, List<String> lines) throws IOException {
+            try (OutputStream o = fs.create(file, false)) {
+                o.write((String.join("\n", lines) + (lines.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
             }
         }
 

@@ -164,7 +164,7 @@ class BadInputTest {
                     f -> new String[] {"run", f.spec, "--out", f.out().toString()}),
             // resuming
             c("corrupt table when resuming", "--resume: corrupt output:", f -> {
-                write(f.batch().resolve("runs").resolve("part-0.parquet"), "PAR1 truncated");
+                write(f.batch().resolve(BATCH_RUNS), "PAR1 truncated");
                 return f.resume();
             }),
             c("resuming a batch without its run_id list", "run_ids.txt: missing", f -> {
@@ -173,6 +173,18 @@ class BadInputTest {
             }),
             c("resuming a garbled run_id list", "not a run_id list", f -> {
                 write(f.batch().resolve(OutputDir.RUN_IDS), "<html>\n");
+                return f.resume();
+            }),
+            c("resuming a batch without its file list", "files.txt: missing", f -> {
+                delete(f.batch().resolve(OutputDir.FILES));
+                return f.resume();
+            }),
+            c("resuming a file list naming a path outside the tables", "not a file list", f -> {
+                write(f.batch().resolve(OutputDir.FILES), "1\t../../etc/passwd.parquet\n");
+                return f.resume();
+            }),
+            c("resuming a batch whose listed file is gone", "files.txt lists it", f -> {
+                delete(f.batch().resolve(BATCH_CURVES));
                 return f.resume();
             }),
             c("resuming runs the spec does not plan", "does not plan (was the spec or --profile changed?)",
@@ -237,13 +249,17 @@ class BadInputTest {
         Files.createDirectories(out.resolve("foreign"));
         Files.writeString(out.resolve("foreign").resolve("notes.md"), "mine");
         Path batch = out.resolve(OutputDir.BATCHES).resolve("batch-x-00000");
-        Files.createDirectories(batch.resolve("curves"));
-        parquet(batch.resolve("runs").resolve("part-0.parquet"), "0123456789abcdef");
-        parquet(batch.resolve("curves").resolve("part-0.parquet"), "0123456789abcdef");
+        parquet(batch.resolve(BATCH_RUNS), "0123456789abcdef");
+        parquet(batch.resolve(BATCH_CURVES), "0123456789abcdef");
         Files.writeString(batch.resolve(OutputDir.RUN_IDS), "0123456789abcdef\n");
+        Files.writeString(batch.resolve(OutputDir.FILES), "1\t" + BATCH_CURVES + "\n1\t" + BATCH_RUNS + "\n");
         String spec = TestSpecs.write(dir, "good.yaml", TestSpecs.SMALL).toString();
         return new Fixture(dir, out, spec);
     }
+
+    /** The committed batch's data files, not yet published (a job killed between its commit and publishing). */
+    static final String BATCH_RUNS = "runs/part-batch-x-00000.parquet";
+    static final String BATCH_CURVES = "curves/experiment=small/optimizer=gd/part-batch-x-00000-0-0.parquet";
 
     /** A one-row Parquet file with a run_id column. */
     static void parquet(Path file, String runId) throws IOException {

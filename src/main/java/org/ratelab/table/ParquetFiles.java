@@ -1,0 +1,388 @@
+package org.ratelab.table;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.ratelab.probes.CurvePoint;
+import org.ratelab.probes.Metrics;
+import org.ratelab.train.RunConfig;
+import org.ratelab.train.RunResult;
+
+/**
+ * The {@code runs} and {@code curves} tables' Parquet files written with parquet-hadoop, without Spark SQL:
+ * a run's curve points go from {@link CurvePoint}s straight to the column writers (no {@code Row}, no
+ * conversion to Spark's internal rows, no Spark job), which is what makes curves cheap to write
+ * (README, Performance: {@code curve_rows_parquet}).
+ *
+ * <p>The files are what Spark writes for the same {@link Schemas} (checked by {@code ParquetFilesTest}): the
+ * same Parquet schema (strings as {@code binary (STRING)}, maps as {@code MAP} of a repeated
+ * {@code key_value} group, arrays as 3-level {@code LIST}s, a non-nullable column {@code required}), the
+ * Spark schema in the footer ({@value #SPARK_ROW_METADATA}), Snappy pages; the {@code curves} partition
+ * columns are directory names ({@code experiment=X/optimizer=Y}, escaped as Spark escapes them), not columns
+ * of the files. So Spark, the report's {@code ParquetTables} and DuckDB read them as before.
+ */
+public final class ParquetFiles {
+    private ParquetFiles() {}
+
+    /** The footer key under which Spark keeps a file's Spark schema (JSON). */
+    public static final String SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
+
+    /** {@link Schemas#CURVES} less its partition columns: the columns of a {@code curves} file. */
+    public static final StructType CURVES_FILE = curvesFile();
+
+    private static StructType curvesFile() {
+        List<StructField> fs = new ArrayList<>();
+        for (StructField f : Schemas.CURVES.fields()) if (!Schemas.CURVES_PARTITIONS.contains(f.name())) fs.add(f);
+        return new StructType(fs.toArray(new StructField[0]));
+    }
+
+    private static final MessageType CURVES_MESSAGE = messageType(CURVES_FILE);
+
+    /** A data file of a table: its path relative to the output directory, and its rows. */
+    public record DataFile(String path, long rows) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** The Parquet schema Spark writes for {@code schema} (ParquetSchemaConverter, standard layout). */
+    public static MessageType messageType(StructType schema) {
+        Types.MessageTypeBuilder b = Types.buildMessage();
+        for (StructField f : schema.fields()) b.addField(type(f.name(), f.dataType(), f.nullable()));
+        return b.named("spark_schema");
+    }
+
+    private static Type type(String name, DataType t, boolean nullable) {
+        Type.Repetition rep = nullable ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
+        if (t.equals(DataTypes.StringType)) {
+            return Types.primitive(PrimitiveTypeName.BINARY, rep).as(LogicalTypeAnnotation.stringType()).named(name);
+        }
+        if (t.equals(DataTypes.LongType)) return Types.primitive(PrimitiveTypeName.INT64, rep).named(name);
+        if (t.equals(DataTypes.IntegerType)) return Types.primitive(PrimitiveTypeName.INT32, rep).named(name);
+        if (t.equals(DataTypes.DoubleType)) return Types.primitive(PrimitiveTypeName.DOUBLE, rep).named(name);
+        if (t.equals(DataTypes.BooleanType)) return Types.primitive(PrimitiveTypeName.BOOLEAN, rep).named(name);
+        if (t instanceof MapType m) {
+            return Types.buildGroup(rep).as(LogicalTypeAnnotation.mapType())
+                    .addField(Types.repeatedGroup()
+                            .addField(type("key", m.keyType(), false))
+                            .addField(type("value", m.valueType(), m.valueContainsNull()))
+                            .named("key_value"))
+                    .named(name);
+        }
+        if (t instanceof ArrayType a) {
+            return Types.buildGroup(rep).as(LogicalTypeAnnotation.listType())
+                    .addField(Types.repeatedGroup().addField(type("element", a.elementType(), a.containsNull()))
+                            .named("list"))
+                    .named(name);
+        }
+        throw new IllegalArgumentException("no Parquet writer for column " + name + " of type " + t.simpleString());
+    }
+
+    /** Partition directory {@code experiment=X/optimizer=Y} of a curve, escaped as Spark does. */
+    public static String curvesPartition(String experiment, String optimizer) {
+        return "experiment=" + ExternalCatalogUtils.escapePathName(experiment)
+                + "/optimizer=" + ExternalCatalogUtils.escapePathName(optimizer);
+    }
+
+    /**
+     * A writer of Snappy pages. Dictionaries only for string columns (run_ids, map keys, names repeat): a
+     * column of measured doubles hardly repeats a value, so its dictionary fills up, falls back to plain
+     * encoding and re-encodes the page, which was most of the time spent writing a curve.
+     */
+    private static <T> ParquetWriter<T> open(OutputFile file, Configuration conf, MessageType schema,
+                                             WriteSupport<T> support) throws IOException {
+        Builder<T> b = new Builder<>(file, support).withConf(conf).withWriteMode(ParquetFileWriter.Mode.CREATE)
+                .withCompressionCodec(CompressionCodecName.SNAPPY).withDictionaryEncoding(false);
+        for (org.apache.parquet.column.ColumnDescriptor c : schema.getColumns()) {
+            if (c.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY) {
+                b = b.withDictionaryEncoding(String.join(".", c.getPath()), true);
+            }
+        }
+        return b.build();
+    }
+
+    private static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
+        private final WriteSupport<T> support;
+
+        Builder(OutputFile f, WriteSupport<T> support) {
+            super(f);
+            this.support = support;
+        }
+
+        @Override protected Builder<T> self() { return this; }
+
+        @Override protected WriteSupport<T> getWriteSupport(Configuration c) { return support; }
+    }
+
+    private static Map<String, String> footer(StructType schema) {
+        Map<String, String> m = new HashMap<>();
+        m.put(SPARK_ROW_METADATA, schema.json());
+        m.put("org.apache.spark.version", org.apache.spark.package$.MODULE$.SPARK_VERSION_SHORT());
+        return m;
+    }
+
+    /**
+     * Writes {@code rows} of {@code schema} (columns of strings, ints, longs, doubles and booleans, a null
+     * where the column is nullable) as one Parquet file at {@code file}, which must not exist.
+     */
+    public static void writeRows(Path file, Configuration conf, StructType schema, List<Row> rows) throws IOException {
+        try (ParquetWriter<Row> w = open(HadoopOutputFile.fromPath(file, conf), conf, messageType(schema),
+                new RowSupport(schema))) {
+            for (Row r : rows) w.write(r);
+        }
+    }
+
+    private static final class RowSupport extends WriteSupport<Row> {
+        private final StructType schema;
+        private final DataType[] types;
+        private RecordConsumer out;
+
+        RowSupport(StructType schema) {
+            this.schema = schema;
+            this.types = new DataType[schema.size()];
+            for (int i = 0; i < types.length; i++) {
+                types[i] = schema.fields()[i].dataType();
+                type(schema.fields()[i].name(), types[i], true);  // refuses a type it cannot write
+                if (types[i] instanceof MapType || types[i] instanceof ArrayType) {
+                    throw new IllegalArgumentException("writeRows writes flat tables only, not " + schema.simpleString());
+                }
+            }
+        }
+
+        @Override public WriteContext init(Configuration c) { return new WriteContext(messageType(schema), footer(schema)); }
+
+        @Override public void prepareForWrite(RecordConsumer rc) { out = rc; }
+
+        @Override public void write(Row r) {
+            out.startMessage();
+            for (int i = 0; i < types.length; i++) {
+                if (r.isNullAt(i)) {
+                    if (!schema.fields()[i].nullable()) {
+                        throw new IllegalArgumentException("column " + schema.fields()[i].name() + " is null");
+                    }
+                    continue;
+                }
+                out.startField(schema.fields()[i].name(), i);
+                DataType t = types[i];
+                if (t.equals(DataTypes.StringType)) out.addBinary(Binary.fromString(r.getString(i)));
+                else if (t.equals(DataTypes.LongType)) out.addLong(r.getLong(i));
+                else if (t.equals(DataTypes.IntegerType)) out.addInteger(r.getInt(i));
+                else if (t.equals(DataTypes.DoubleType)) out.addDouble(r.getDouble(i));
+                else out.addBoolean(r.getBoolean(i));
+                out.endField(schema.fields()[i].name(), i);
+            }
+            out.endMessage();
+        }
+    }
+
+    /**
+     * A task's curve files: one Parquet file per partition directory ({@code experiment}, {@code optimizer})
+     * under {@code base}, all named {@code fileName}, each opened at its first point. Not thread-safe.
+     */
+    public static final class CurveFiles implements Closeable {
+        private final Path base;
+        private final String prefix;
+        private final String fileName;
+        private final Configuration conf;
+        private final Map<String, ParquetWriter<CurvePoint>> writers = new LinkedHashMap<>();
+        private final Map<String, CurveSupport> supports = new HashMap<>();
+        private final Map<String, long[]> counts = new LinkedHashMap<>();
+
+        /**
+         * @param base     the directory that stands for the output directory ({@code curves/} is made below it)
+         * @param fileName the name of every file (unique to the task attempt)
+         */
+        public CurveFiles(Path base, String fileName, Configuration conf) {
+            this.base = base;
+            this.prefix = "curves/";
+            this.fileName = fileName;
+            this.conf = conf;
+        }
+
+        /** Writes every recorded point of {@code r}'s curve. */
+        public void write(RunResult r) throws IOException {
+            if (r.curve().isEmpty()) return;
+            RunConfig c = r.config();
+            String rel = prefix + curvesPartition(c.experiment(), c.optimizer().name()) + "/" + fileName;
+            ParquetWriter<CurvePoint> w = writers.get(rel);
+            if (w == null) {
+                CurveSupport s = new CurveSupport();
+                w = open(HadoopOutputFile.fromPath(new Path(base, rel), conf), conf, CURVES_MESSAGE, s);
+                writers.put(rel, w);
+                supports.put(rel, s);
+                counts.put(rel, new long[1]);
+            }
+            supports.get(rel).runId = Binary.fromString(c.runId());
+            for (CurvePoint p : r.curve()) w.write(p);
+            counts.get(rel)[0] += r.curve().size();
+        }
+
+        /** Closes every file; the files written, with their rows. */
+        public List<DataFile> finish() throws IOException {
+            close();
+            List<DataFile> out = new ArrayList<>();
+            for (Map.Entry<String, long[]> e : counts.entrySet()) out.add(new DataFile(e.getKey(), e.getValue()[0]));
+            return out;
+        }
+
+        @Override public void close() throws IOException {
+            IOException first = null;
+            for (ParquetWriter<CurvePoint> w : writers.values()) {
+                try {
+                    w.close();
+                } catch (IOException e) {
+                    if (first == null) first = e;
+                }
+            }
+            writers.clear();
+            if (first != null) throw first;
+        }
+    }
+
+    // the columns of a curves file, in order: as Rows.curve sets them
+    private static final String[] CURVE_COLUMNS = CURVES_FILE.fieldNames();
+    private static final int RUN_ID = index("run_id");
+    private static final int STEP = index("step");
+    private static final int ORACLE_CALLS = index("oracle_calls");
+    private static final int[] METRICS = metricColumns();
+    private static final int LAYER_DIST = index("layer_dist");
+    private static final int LAYER_REL_CHANGE = index("layer_rel_change");
+    private static final int PARTICLES = index("particles");
+    private static final int EXTRA_METRICS = index("extra_metrics");
+
+    private static int index(String name) {
+        return CURVES_FILE.fieldIndex(name);
+    }
+
+    private static int[] metricColumns() {
+        int[] cols = new int[Metrics.count()];
+        for (int i = 0; i < cols.length; i++) cols[i] = index(Metrics.NAMES.get(i));
+        return cols;
+    }
+
+    /**
+     * Every column of {@link #CURVES_FILE} must be written by {@link CurveSupport#write}: a column added to
+     * {@link Schemas#CURVES} without a writer here fails the first curve file, naming it.
+     */
+    private static void checkCovered() {
+        boolean[] seen = new boolean[CURVE_COLUMNS.length];
+        seen[RUN_ID] = seen[STEP] = seen[ORACLE_CALLS] = true;
+        for (int m : METRICS) seen[m] = true;
+        seen[LAYER_DIST] = seen[LAYER_REL_CHANGE] = seen[PARTICLES] = seen[EXTRA_METRICS] = true;
+        for (int i = 0; i < seen.length; i++) {
+            if (!seen[i]) throw new IllegalStateException("curves column " + CURVE_COLUMNS[i] + " has no Parquet writer");
+        }
+    }
+
+    static {
+        checkCovered();
+    }
+
+    /** One curve point as a row of {@link #CURVES_FILE}, with the run_id of the run being written. */
+    private static final class CurveSupport extends WriteSupport<CurvePoint> {
+        Binary runId;
+        private RecordConsumer out;
+
+        @Override public WriteContext init(Configuration c) {
+            return new WriteContext(CURVES_MESSAGE, footer(CURVES_FILE));
+        }
+
+        @Override public void prepareForWrite(RecordConsumer rc) { out = rc; }
+
+        @Override public void write(CurvePoint p) {
+            RecordConsumer o = out;
+            o.startMessage();
+            o.startField("run_id", RUN_ID);
+            o.addBinary(runId);
+            o.endField("run_id", RUN_ID);
+            o.startField("step", STEP);
+            o.addLong(p.step());
+            o.endField("step", STEP);
+            o.startField("oracle_calls", ORACLE_CALLS);
+            o.addLong(p.oracleCalls());
+            o.endField("oracle_calls", ORACLE_CALLS);
+            for (int i = 0; i < METRICS.length; i++) {
+                if (!p.has(i)) continue;
+                o.startField(CURVE_COLUMNS[METRICS[i]], METRICS[i]);
+                o.addDouble(p.get(i));
+                o.endField(CURVE_COLUMNS[METRICS[i]], METRICS[i]);
+            }
+            map(o, LAYER_DIST, p.layerDist());
+            map(o, LAYER_REL_CHANGE, p.layerRelChange());
+            double[] particles = p.particles();
+            if (particles != null) {
+                String name = CURVE_COLUMNS[PARTICLES];
+                o.startField(name, PARTICLES);
+                o.startGroup();
+                if (particles.length > 0) {
+                    o.startField("list", 0);
+                    for (double v : particles) {
+                        o.startGroup();
+                        o.startField("element", 0);
+                        o.addDouble(v);
+                        o.endField("element", 0);
+                        o.endGroup();
+                    }
+                    o.endField("list", 0);
+                }
+                o.endGroup();
+                o.endField(name, PARTICLES);
+            }
+            map(o, EXTRA_METRICS, p.extraMetrics());
+            o.endMessage();
+        }
+
+        /** Map keys (parameter block and metric names: a few, repeated at every point) as Parquet binaries. */
+        private final Map<String, Binary> keys = new HashMap<>();
+
+        /** A map column as Spark writes one: entries in the map's iteration order; null when the map is. */
+        private void map(RecordConsumer o, int column, Map<String, Double> m) {
+            if (m == null) return;
+            String name = CURVE_COLUMNS[column];
+            o.startField(name, column);
+            o.startGroup();
+            if (!m.isEmpty()) {
+                o.startField("key_value", 0);
+                for (Map.Entry<String, Double> e : m.entrySet()) {
+                    o.startGroup();
+                    o.startField("key", 0);
+                    o.addBinary(keys.computeIfAbsent(e.getKey(), Binary::fromString));
+                    o.endField("key", 0);
+                    o.startField("value", 1);
+                    o.addDouble(e.getValue());
+                    o.endField("value", 1);
+                    o.endGroup();
+                }
+                o.endField("key_value", 0);
+            }
+            o.endGroup();
+            o.endField(name, column);
+        }
+    }
+}
