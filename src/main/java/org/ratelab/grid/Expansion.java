@@ -45,6 +45,9 @@ final class Expansion extends AbstractList<RunConfig> implements RandomAccess {
         final String key;
         final int[] dims;
         Object[] records;
+        /** For the data section: each data set's n and d, read at plan time (a run keeps them if its file goes). */
+        int[] dataN;
+        int[] dataD;
         String[] json;
         String[] identity;
         /** Equal for combinations with the same identity. */
@@ -226,6 +229,14 @@ final class Expansion extends AbstractList<RunConfig> implements RandomAccess {
             }
             sec.classes[c] = seen.computeIfAbsent(identity, k -> seen.size());
             sec.records[c] = record;
+            if (record instanceof DataSpec ds) {
+                if (sec.dataN == null) {
+                    sec.dataN = new int[n];
+                    sec.dataD = new int[n];
+                }
+                sec.dataN[c] = ds.n();
+                sec.dataD[c] = ds.d();
+            }
             sec.json[c] = json;
             sec.identity[c] = identity;
             Map<String, Object> wrapped = Map.of(key, canonical);
@@ -365,9 +376,11 @@ final class Expansion extends AbstractList<RunConfig> implements RandomAccess {
             group.append(a.getKey()).append('=').append(a.getValue());
         }
         RunBinder.Bound b = bound(e, at, (Long) e.sections[0].records[c[0]]);
+        Section data = e.sections[1];
+        int dc = combo(data.dims, e.sizes, at);
         return new RunConfig(runId, spec.name(), index, b.seed(), b.data(), b.model(), b.optimizer(), b.train(),
                 Collections.unmodifiableMap(axes), group.toString(), json,
-                e.crossCost[combo(e.crossDims, e.sizes, at)], b.probes());
+                e.crossCost[combo(e.crossDims, e.sizes, at)], b.probes(), data.dataN[dc], data.dataD[dc]);
     }
 
     private static String text(Entry e, int[] c, String path) {
