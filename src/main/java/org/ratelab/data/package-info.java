@@ -9,7 +9,8 @@
  *   <li>{@code file}: path (required; .csv, .csv.gz or .parquet); format [auto] | csv | parquet; header [true];
  *       label [last] (column name or index); task [regression] | binary; positive (labels mapped to +1);
  *       classes (rows kept); standardize [true]; test_fraction [0.2].</li>
- *   <li>{@code digits}: task [zero_vs_one] | regression | even_odd; standardize [true]; test_fraction [0.2];
+ *   <li>{@code digits}: task [zero_vs_one] | regression | even_odd; standardize [true, false with a scale];
+ *       scale [1] (a number or a fraction: 1/16 puts the pixels in [0, 1]); test_fraction [0.2];
  *       path [data-samples/digits.csv.gz].</li>
  *   <li>{@code none}: n [1] placeholder samples for the data-free test functions.</li>
  * </ul>

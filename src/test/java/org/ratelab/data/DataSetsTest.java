@@ -256,4 +256,39 @@ class DataSetsTest {
         Dataset eo = parse("kind", "digits", "task", "even_odd", "test_fraction", 0.5).build(4);
         assertEquals(1797 - 899, eo.n());  // round(898.5) = 899 held out
     }
+
+    /**
+     * {@code scale: 1/16} maps the pixels 0–16 to [0, 1] exactly (the raw pixels times 1/16, every one of
+     * them), turns standardize off by default, and refuses standardize: true beside it; the default spec's
+     * canonical identity has no scale (its run_ids stay as they were).
+     */
+    @Test
+    void digitsScale() {
+        DataSpec raw = parse("kind", "digits", "standardize", false);
+        DataSpec sixteenth = parse("kind", "digits", "scale", "1/16");
+        roundTrip(sixteenth);
+        assertEquals(0.0625, ((DigitsSpec) sixteenth).scale());
+        assertEquals(false, ((DigitsSpec) sixteenth).standardize());
+        Dataset a = raw.build(7);
+        Dataset b = sixteenth.build(7);
+        double max = 0;
+        for (int i = 0; i < a.x().length; i++) {
+            assertEquals(a.x()[i] / 16, b.x()[i], 0.0);
+            max = Math.max(max, b.x()[i]);
+            assertTrue(b.x()[i] >= 0 && b.x()[i] <= 1, "pixel in [0, 1]: " + b.x()[i]);
+        }
+        assertEquals(1.0, max, "the brightest pixel is 16");
+        for (int i = 0; i < a.xTest().length; i++) assertEquals(a.xTest()[i] / 16, b.xTest()[i], 0.0);
+        assertEquals(a.y().length, b.y().length);
+        assertEquals(0.5, ((DigitsSpec) parse("kind", "digits", "scale", 0.5)).scale());
+        assertEquals(((DigitsSpec) parse("kind", "digits")).canonical().get("scale"), 1.0);
+        org.ratelab.spec.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.ratelab.spec.SpecException.class, () -> parse("kind", "digits", "scale", "1/16", "standardize", true));
+        assertTrue(e.getMessage().contains("data.scale") && e.getMessage().contains("exclude each other"), e.getMessage());
+        for (Object bad : new Object[] {"1/0", "one sixteenth", -2.0, 0}) {
+            e = org.junit.jupiter.api.Assertions.assertThrows(org.ratelab.spec.SpecException.class,
+                    () -> parse("kind", "digits", "scale", bad));
+            assertTrue(e.getMessage().contains("data.scale"), e.getMessage());
+        }
+    }
 }
