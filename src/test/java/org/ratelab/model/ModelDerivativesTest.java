@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ratelab.data.Dataset;
 import org.ratelab.spec.Node;
+import org.ratelab.testkit.ModelConformance;
 
 /**
  * Every model's gradient, minibatch gradient, Hessian-vector product and Jacobian rows against central finite
@@ -106,17 +107,7 @@ class ModelDerivativesTest {
             double[] g = new double[p];
             double f = m.lossGrad(theta, batch, count, g);
             assertEquals(f, m.loss(theta, batch, count), 1e-12 * Math.max(1, Math.abs(f)), raw.toString());
-            double[] fd = new double[p];
-            double h = 1e-6;
-            for (int k = 0; k < p; k++) {
-                double t0 = theta[k];
-                theta[k] = t0 + h;
-                double fp = m.loss(theta, batch, count);
-                theta[k] = t0 - h;
-                double fm = m.loss(theta, batch, count);
-                theta[k] = t0;
-                fd[k] = frozen[k] ? 0.0 : (fp - fm) / (2 * h);
-            }
+            double[] fd = ModelConformance.finiteDifferenceGradient(m, theta, batch, count, frozen);
             assertTrue(relErr(g, fd) <= TOL, raw + " batch=" + (batch != null) + " gradient rel err " + relErr(g, fd));
             // Hessian-vector product vs central difference of the gradient
             double[] v = new double[p];
@@ -125,19 +116,7 @@ class ModelDerivativesTest {
             for (int k = 0; k < p; k++) if (frozen[k]) vf[k] = 0.0;
             double[] hv = new double[p];
             m.hvp(theta, batch, count, v, hv);
-            double[] gp = new double[p];
-            double[] gm = new double[p];
-            double[] tp = theta.clone();
-            double[] tm = theta.clone();
-            double e = 1e-5;
-            for (int k = 0; k < p; k++) {
-                tp[k] += e * vf[k];
-                tm[k] -= e * vf[k];
-            }
-            m.lossGrad(tp, batch, count, gp);
-            m.lossGrad(tm, batch, count, gm);
-            double[] fdh = new double[p];
-            for (int k = 0; k < p; k++) fdh[k] = (gp[k] - gm[k]) / (2 * e);
+            double[] fdh = ModelConformance.finiteDifferenceHvp(m, theta, batch, count, vf);
             assertTrue(relErr(hv, fdh) <= TOL, raw + " batch=" + (batch != null) + " hvp rel err " + relErr(hv, fdh));
         }
         if (m.hasOutputs()) {

@@ -104,35 +104,13 @@ public abstract class ModelConformance {
             double[] g = new double[p];
             double f = m.lossGrad(theta, batch, count, g);
             assertEquals(f, m.loss(theta, batch, count), 1e-12 * Math.max(1, Math.abs(f)), what + ": lossGrad vs loss");
-            double[] fd = new double[p];
-            double h = 1e-6;
-            for (int k = 0; k < p; k++) {
-                double t0 = theta[k];
-                theta[k] = t0 + h;
-                double fp = m.loss(theta, batch, count);
-                theta[k] = t0 - h;
-                double fm = m.loss(theta, batch, count);
-                theta[k] = t0;
-                fd[k] = frozen[k] ? 0.0 : (fp - fm) / (2 * h);
-            }
+            double[] fd = finiteDifferenceGradient(m, theta, batch, count, frozen);
             assertTrue(relErr(g, fd) <= tolerance(), what + ": gradient rel err " + relErr(g, fd));
             double[] v = new double[p];
             for (int k = 0; k < p; k++) v[k] = frozen[k] ? 0.0 : r.nextGaussian();
             double[] hv = new double[p];
             m.hvp(theta, batch, count, v, hv);
-            double[] gp = new double[p];
-            double[] gm = new double[p];
-            double[] tp = theta.clone();
-            double[] tm = theta.clone();
-            double e = 1e-5;
-            for (int k = 0; k < p; k++) {
-                tp[k] += e * v[k];
-                tm[k] -= e * v[k];
-            }
-            m.lossGrad(tp, batch, count, gp);
-            m.lossGrad(tm, batch, count, gm);
-            double[] fdh = new double[p];
-            for (int k = 0; k < p; k++) fdh[k] = (gp[k] - gm[k]) / (2 * e);
+            double[] fdh = finiteDifferenceHvp(m, theta, batch, count, v);
             assertTrue(relErr(hv, fdh) <= tolerance(), what + ": Hessian-vector product rel err " + relErr(hv, fdh));
         }
         if (!m.hasOutputs()) return;
@@ -219,5 +197,44 @@ public abstract class ModelConformance {
         RunResult on = Trainer.train(KitRuns.one(problem(), opt, KitRuns.probesOn(particles), steps(), 1));
         KitRuns.assertSameTrajectory(dflt, off, false, label() + " with " + opt + ": probes default vs off");
         KitRuns.assertSameTrajectory(dflt, on, false, label() + " with " + opt + ": probes default vs all on");
+    }
+
+    /**
+     * The central finite difference (step 1e-6) of the batch's mean loss in each coordinate of theta (restored
+     * after), 0 for frozen coordinates.
+     */
+    public static double[] finiteDifferenceGradient(Model m, double[] theta, int[] batch, int count, boolean[] frozen) {
+        int p = theta.length;
+        double[] fd = new double[p];
+        double h = 1e-6;
+        for (int k = 0; k < p; k++) {
+            double t0 = theta[k];
+            theta[k] = t0 + h;
+            double fp = m.loss(theta, batch, count);
+            theta[k] = t0 - h;
+            double fm = m.loss(theta, batch, count);
+            theta[k] = t0;
+            fd[k] = frozen[k] ? 0.0 : (fp - fm) / (2 * h);
+        }
+        return fd;
+    }
+
+    /** The central finite difference (step 1e-5) of the batch's gradient along v: ≈ ∇²F_B(theta)·v. */
+    public static double[] finiteDifferenceHvp(Model m, double[] theta, int[] batch, int count, double[] v) {
+        int p = theta.length;
+        double[] gp = new double[p];
+        double[] gm = new double[p];
+        double[] tp = theta.clone();
+        double[] tm = theta.clone();
+        double e = 1e-5;
+        for (int k = 0; k < p; k++) {
+            tp[k] += e * v[k];
+            tm[k] -= e * v[k];
+        }
+        m.lossGrad(tp, batch, count, gp);
+        m.lossGrad(tm, batch, count, gm);
+        double[] fdh = new double[p];
+        for (int k = 0; k < p; k++) fdh[k] = (gp[k] - gm[k]) / (2 * e);
+        return fdh;
     }
 }
