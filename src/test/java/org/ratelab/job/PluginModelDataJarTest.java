@@ -4,20 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Stream;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,25 +145,10 @@ class PluginModelDataJarTest {
         assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), "-cp",
                 System.getProperty("java.class.path"), src.resolve("DiagQuadraticSpec.java").toString(),
                 src.resolve("RampData.java").toString()), "javac");
-        jar = dir.resolve("model-data-1.3.jar");
-        Manifest m = new Manifest();
-        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        m.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, "1.3");
-        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(os, m);
-             Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-                j.write(Files.readAllBytes(f));
-                j.closeEntry();
-            }
-            // one registration line per kind
-            for (Map.Entry<String, String> e : Map.of("org.ratelab.model.ModelKind", "com.example.fake.DiagQuadraticSpec$Provider",
-                    "org.ratelab.data.DataKind", "com.example.fake.RampData$Provider").entrySet()) {
-                j.putNextEntry(new JarEntry("META-INF/services/" + e.getKey()));
-                j.write((e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
-                j.closeEntry();
-            }
-        }
+        // one registration line per kind
+        jar = PluginJarTest.jar(classes, dir.resolve("model-data-1.3.jar"), "1.3", Map.of(
+                "org.ratelab.model.ModelKind", "com.example.fake.DiagQuadraticSpec$Provider",
+                "org.ratelab.data.DataKind", "com.example.fake.RampData$Provider"));
     }
 
     @AfterEach
