@@ -39,9 +39,12 @@ import org.ratelab.train.TrainSpec;
  * share an identity, or a key outside the six. {@link Planner} then expands run by run, which gives the error naming the first
  * failing run in plan order, as it always did.
  */
-final class Expansion extends AbstractList<RunConfig> implements RandomAccess {
+final class Expansion extends AbstractList<RunConfig> implements RandomAccess, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** The distinct values of one section within an entry, by combination of its dimensions. */
-    private static final class Section {
+    private static final class Section implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         final String key;
         final int[] dims;
         Object[] records;
@@ -60,10 +63,12 @@ final class Expansion extends AbstractList<RunConfig> implements RandomAccess {
         }
     }
 
-    private static final class Entry {
+    private static final class Entry implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         int offset;
         int count;
-        List<List<Axis>> dims;
+        /** The axes of each dimension: needed while binding, not by {@link #get} (so not shipped to tasks). */
+        transient List<List<Axis>> dims;
         int[] sizes;
         Section[] sections;
         int[] crossDims;
@@ -72,7 +77,9 @@ final class Expansion extends AbstractList<RunConfig> implements RandomAccess {
         List<String> axisPaths;
     }
 
-    private final ExperimentSpec spec;
+    /** Planning only; a task that binds runs from a shipped expansion needs just the name. */
+    private final transient ExperimentSpec spec;
+    private final String experiment;
     private final String experimentJson;
     private final List<Entry> entries;
     private final int size;
@@ -83,6 +90,7 @@ final class Expansion extends AbstractList<RunConfig> implements RandomAccess {
     private Expansion(ExperimentSpec spec, String experimentJson, List<Entry> entries, int size,
                       Map<String, List<String>> axisValues) {
         this.spec = spec;
+        this.experiment = spec.name();
         this.experimentJson = experimentJson;
         this.entries = entries;
         this.size = size;
@@ -353,15 +361,8 @@ final class Expansion extends AbstractList<RunConfig> implements RandomAccess {
     /** Run {@code index}, bound from its sections' cached bindings. */
     @Override
     public RunConfig get(int index) {
-        if (index < 0 || index >= size) throw new IndexOutOfBoundsException(index);
-        Entry e = entries.get(0);
-        for (Entry x : entries) if (x.offset <= index) e = x;
-        int[] at = new int[e.sizes.length];
-        long li = index - e.offset;
-        for (int d = e.sizes.length - 1; d >= 0; d--) {
-            at[d] = (int) (li % e.sizes[d]);
-            li /= e.sizes[d];
-        }
+        Entry e = entryOf(index);
+        int[] at = at(e, index);
         int[] c = new int[e.sections.length];
         for (int s = 0; s < c.length; s++) c[s] = combo(e.sections[s].dims, e.sizes, at);
         String json = join(e, c, false);
@@ -378,9 +379,42 @@ final class Expansion extends AbstractList<RunConfig> implements RandomAccess {
         RunBinder.Bound b = bound(e, at, (Long) e.sections[0].records[c[0]]);
         Section data = e.sections[1];
         int dc = combo(data.dims, e.sizes, at);
-        return new RunConfig(runId, spec.name(), index, b.seed(), b.data(), b.model(), b.optimizer(), b.train(),
+        return new RunConfig(runId, experiment, index, b.seed(), b.data(), b.model(), b.optimizer(), b.train(),
                 Collections.unmodifiableMap(axes), group.toString(), json,
                 e.crossCost[combo(e.crossDims, e.sizes, at)], b.probes(), data.dataN[dc], data.dataD[dc]);
+    }
+
+    /** Run {@code index}'s estimated cost, {@code get(index).cost()} without binding the run. */
+    double cost(int index) {
+        Entry e = entryOf(index);
+        return e.crossCost[combo(e.crossDims, e.sizes, at(e, index))];
+    }
+
+    /** Run {@code index}'s run_id, {@code get(index).runId()} without binding the rest of the run. */
+    String runId(int index) {
+        Entry e = entryOf(index);
+        int[] at = at(e, index);
+        int[] c = new int[e.sections.length];
+        for (int s = 0; s < c.length; s++) c[s] = combo(e.sections[s].dims, e.sizes, at);
+        return Planner.hash(join(e, c, true));
+    }
+
+    private Entry entryOf(int index) {
+        if (index < 0 || index >= size) throw new IndexOutOfBoundsException(index);
+        Entry e = entries.get(0);
+        for (Entry x : entries) if (x.offset <= index) e = x;
+        return e;
+    }
+
+    /** The dimension indices of run {@code index} within its entry (mixed radix, last fastest). */
+    private static int[] at(Entry e, int index) {
+        int[] at = new int[e.sizes.length];
+        long li = index - e.offset;
+        for (int d = e.sizes.length - 1; d >= 0; d--) {
+            at[d] = (int) (li % e.sizes[d]);
+            li /= e.sizes[d];
+        }
+        return at;
     }
 
     private static String text(Entry e, int[] c, String path) {

@@ -34,6 +34,16 @@ public record Plan(ExperimentSpec spec, List<RunConfig> runs, List<String> axisN
         return links;
     }
 
+    /** Run {@code index}'s estimated cost ({@code runs().get(index).cost()}), without binding a lazy run. */
+    public double cost(int index) {
+        return runs instanceof Expansion x ? x.cost(index) : runs.get(index).cost();
+    }
+
+    /** Run {@code index}'s run_id ({@code runs().get(index).runId()}), without binding a lazy run's sections. */
+    public String runId(int index) {
+        return runs instanceof Expansion x ? x.runId(index) : runs.get(index).runId();
+    }
+
     /** Total estimated cost in floating-point operations. */
     public double totalCost() {
         if (runs instanceof Expansion x) return x.totalCost();

@@ -16,33 +16,59 @@ public final class Scheduler {
 
     /** Partitions of runs (each in plan order), heaviest partition first; never an empty partition. */
     public static List<List<RunConfig>> assign(List<RunConfig> runs, int partitions) {
-        int p = Math.max(1, Math.min(partitions, runs.size()));
-        List<RunConfig> sorted = new ArrayList<>(runs);
-        sorted.sort(Comparator.comparingDouble(RunConfig::cost).reversed()
-                .thenComparingInt(RunConfig::index));
-        List<List<RunConfig>> bins = new ArrayList<>();
+        int[] index = new int[runs.size()];
+        double[] cost = new double[runs.size()];
+        java.util.Map<Integer, RunConfig> byIndex = new java.util.HashMap<>();
+        for (int i = 0; i < index.length; i++) {
+            RunConfig r = runs.get(i);
+            index[i] = r.index();
+            cost[i] = r.cost();
+            byIndex.put(r.index(), r);
+        }
+        List<List<RunConfig>> out = new ArrayList<>();
+        for (int[] bin : assign(index, cost, partitions)) {
+            List<RunConfig> b = new ArrayList<>(bin.length);
+            for (int i : bin) b.add(byIndex.get(i));
+            out.add(b);
+        }
+        return out;
+    }
+
+    /**
+     * {@link #assign(List, int)} on run indices: {@code index[i]} is a run's plan index and {@code cost[i]} its
+     * estimated cost; returns each partition's plan indices in increasing order, heaviest partition first,
+     * never an empty partition. Holds nothing per run but the two arrays.
+     */
+    public static int[][] assign(int[] index, double[] cost, int partitions) {
+        int n = index.length;
+        int p = Math.max(1, Math.min(partitions, n));
+        Integer[] sorted = new Integer[n];
+        for (int i = 0; i < n; i++) sorted[i] = i;
+        java.util.Arrays.sort(sorted, Comparator.<Integer>comparingDouble(i -> -cost[i])
+                .thenComparingInt(i -> index[i]));
         double[] load = new double[p];
+        int[] fill = new int[p];
+        int[] binOf = new int[n];
         PriorityQueue<Integer> queue = new PriorityQueue<>(
                 Comparator.<Integer>comparingDouble(i -> load[i]).thenComparingInt(i -> i));
-        for (int i = 0; i < p; i++) {
-            bins.add(new ArrayList<>());
-            queue.add(i);
-        }
-        for (RunConfig r : sorted) {
+        for (int i = 0; i < p; i++) queue.add(i);
+        for (int r : sorted) {
             int b = queue.poll();
-            bins.get(b).add(r);
-            load[b] += r.cost();
+            binOf[r] = b;
+            fill[b]++;
+            load[b] += cost[r];
             queue.add(b);
         }
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < p; i++) order.add(i);
-        order.sort(Comparator.<Integer>comparingDouble(i -> -load[i]).thenComparingInt(i -> i));
-        List<List<RunConfig>> out = new ArrayList<>();
-        for (int i : order) {
-            List<RunConfig> bin = bins.get(i);
-            bin.sort(Comparator.comparingInt(RunConfig::index));
-            out.add(bin);
-        }
+        int[][] bins = new int[p][];
+        for (int b = 0; b < p; b++) bins[b] = new int[fill[b]];
+        int[] at = new int[p];
+        for (int r = 0; r < n; r++) bins[binOf[r]][at[binOf[r]]++] = index[r];
+        for (int[] bin : bins) java.util.Arrays.sort(bin);
+        Integer[] order = new Integer[p];
+        for (int i = 0; i < p; i++) order[i] = i;
+        java.util.Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -load[i]).thenComparingInt(i -> i));
+        int[][] out = new int[p][];
+        for (int i = 0; i < p; i++) out[i] = bins[order[i]];
         return out;
     }
 

@@ -3,7 +3,6 @@ package org.ratelab.job;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -152,11 +151,30 @@ public final class GridJob {
             out.clearTablesBatchesAndStaging();
         }
         out.createBatchTables();
-        List<RunConfig> remaining = new ArrayList<>();
-        for (RunConfig r : plan.runs()) if (!committed.contains(r.runId())) remaining.add(r);
-        Plan todo = new Plan(plan.spec(), List.copyOf(remaining), plan.axisNames());
-        try (Progress progress = Progress.start(spark.sparkContext(), todo, progressTo)) {
+        Todo todo = Todo.of(plan, committed);
+        try (Progress progress = Progress.start(spark.sparkContext(), todo.index().length, todo.cost(), progressTo)) {
             return executeCounted(spark, plan, todo, committed.size(), out, options, progress.counters());
+        }
+    }
+
+    /**
+     * The runs still to train, as plan indices with their estimated costs: all that the driver keeps per run
+     * (the runs themselves are bound where they are trained, from the plan's runs shipped once to the tasks).
+     */
+    record Todo(int[] index, double[] costs, double cost) {
+        static Todo of(Plan plan, Set<String> committed) {
+            int n = plan.runs().size();
+            int[] index = new int[n];
+            double[] costs = new double[n];
+            int k = 0;
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                if (!committed.isEmpty() && committed.contains(plan.runId(i))) continue;
+                index[k] = i;
+                costs[k] = plan.cost(i);
+                total += costs[k++];
+            }
+            return new Todo(java.util.Arrays.copyOf(index, k), java.util.Arrays.copyOf(costs, k), total);
         }
     }
 
@@ -172,9 +190,11 @@ public final class GridJob {
             throw new UsageException("--resume: corrupt output: " + e.getMessage()
                     + "; use another --out or --overwrite");
         }
-        Set<String> planned = new HashSet<>();
-        for (RunConfig r : plan.runs()) planned.add(r.runId());
-        long foreign = ids.stream().filter(id -> !planned.contains(id)).count();
+        long planned = 0;
+        if (!ids.isEmpty()) {
+            for (int i = 0; i < plan.runs().size(); i++) if (ids.contains(plan.runId(i))) planned++;
+        }
+        long foreign = ids.size() - planned;
         if (foreign > 0) {
             throw new UsageException("--resume: " + out.uri() + " holds " + foreign + " committed run(s) that "
                     + plan.spec().file() + " does not plan (was the spec or --profile changed?); use another "
@@ -183,17 +203,23 @@ public final class GridJob {
         return ids;
     }
 
-    private static Summary executeCounted(SparkSession spark, Plan plan, Plan todo, long resumed, OutputDir out,
+    private static Summary executeCounted(SparkSession spark, Plan plan, Todo todo, long resumed, OutputDir out,
                                           Options options, Progress.Counters counters) throws IOException {
         long t0 = System.currentTimeMillis();
         Analysis analysis = Analysis.of(plan);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int cores = Math.max(1, jsc.defaultParallelism());
         int parts = options.partitions() > 0 ? options.partitions() : cores * 2;
-        List<List<RunConfig>> chunks = batches(todo.runs(), parts, options.batchRuns());
+        List<int[][]> chunks = new ArrayList<>();
         List<double[]> taskCosts = new ArrayList<>();
-        for (List<RunConfig> c : chunks) taskCosts.add(Scheduler.loads(Scheduler.assign(c, parts)));
-        trainBatches(spark, jsc, out, chunks, parts, counters);
+        for (int[] batch : batches(todo, parts, options.batchRuns())) {
+            int[][] buckets = Scheduler.assign(batch, costsOf(batch, plan), parts);
+            chunks.add(buckets);
+            double[] loads = new double[buckets.length];
+            for (int b = 0; b < buckets.length; b++) for (int i : buckets[b]) loads[b] += plan.cost(i);
+            taskCosts.add(loads);
+        }
+        trainBatches(spark, jsc, out, plan.runs(), chunks, counters);
 
         OutputDir.Staging staging = out.staging();
         try {
@@ -243,30 +269,44 @@ public final class GridJob {
     }
 
     /**
-     * Cuts runs into batches: in decreasing estimated cost (the LPT order), {@code batchRuns} runs each, or
-     * by default about {@value #TARGET_BATCHES} batches of at least twice {@code parts} runs.
+     * Cuts the runs to train into batches of plan indices: in decreasing estimated cost (the LPT order), ties in
+     * plan order, {@code batchRuns} runs each, or by default about {@value #TARGET_BATCHES} batches of at least
+     * twice {@code parts} runs.
      */
-    static List<List<RunConfig>> batches(List<RunConfig> runs, int parts, int batchRuns) {
-        if (runs.isEmpty()) return List.of();
-        int size = batchRuns > 0 ? batchRuns
-                : Math.max(2 * parts, (runs.size() + TARGET_BATCHES - 1) / TARGET_BATCHES);
-        List<RunConfig> sorted = new ArrayList<>(runs);
-        sorted.sort(Comparator.comparingDouble(RunConfig::cost).reversed().thenComparingInt(RunConfig::index));
-        List<List<RunConfig>> out = new ArrayList<>();
-        for (int i = 0; i < sorted.size(); i += size) {
-            out.add(List.copyOf(sorted.subList(i, Math.min(sorted.size(), i + size))));
+    static List<int[]> batches(Todo todo, int parts, int batchRuns) {
+        int n = todo.index().length;
+        if (n == 0) return List.of();
+        int size = batchRuns > 0 ? batchRuns : Math.max(2 * parts, (n + TARGET_BATCHES - 1) / TARGET_BATCHES);
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        double[] cost = todo.costs();
+        int[] index = todo.index();
+        java.util.Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -cost[i]).thenComparingInt(i -> index[i]));
+        List<int[]> out = new ArrayList<>();
+        for (int from = 0; from < n; from += size) {
+            int[] batch = new int[Math.min(n, from + size) - from];
+            for (int j = 0; j < batch.length; j++) batch[j] = index[order[from + j]];
+            out.add(batch);
         }
         return out;
+    }
+
+    private static double[] costsOf(int[] index, Plan plan) {
+        double[] c = new double[index.length];
+        for (int i = 0; i < c.length; i++) c[i] = plan.cost(index[i]);
+        return c;
     }
 
     /**
      * Trains the batches as Spark jobs, {@value #IN_FLIGHT} at a time (Spark runs their tasks in
      * submission order), and commits each batch as soon as its job finishes: its runs and curves are written
      * under {@code _staging/} and then renamed into {@code _batches/} in one step. A task lost with its
-     * executor is retried by Spark inside the batch's write job, so nothing is written twice.
+     * executor is retried by Spark inside the batch's write job, so nothing is written twice. The plan's runs
+     * are broadcast once (a lazy plan is its distinct section bindings, not its runs); each task binds its
+     * runs from their indices.
      */
-    private static void trainBatches(SparkSession spark, JavaSparkContext jsc, OutputDir out,
-                                     List<List<RunConfig>> chunks, int parts, Progress.Counters counters)
+    private static void trainBatches(SparkSession spark, JavaSparkContext jsc, OutputDir out, List<RunConfig> runs,
+                                     List<int[][]> chunks, Progress.Counters counters)
             throws IOException {
         if (chunks.isEmpty()) return;
         boolean requireNative = spark.sparkContext().getConf().getBoolean(REQUIRE_NATIVE_CONF, false);
@@ -274,6 +314,7 @@ public final class GridJob {
         String job = Long.toString(System.currentTimeMillis(), 36);
         Broadcast<SerializableConfiguration> hadoop =
                 SerializableConfiguration.broadcast(spark.sparkContext(), spark.sparkContext().hadoopConfiguration());
+        Broadcast<List<RunConfig>> planned = jsc.broadcast(runs);
         ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
             Thread t = new Thread(r, "ratelab-batch");
             t.setDaemon(true);
@@ -282,12 +323,12 @@ public final class GridJob {
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int k = 0; k < chunks.size(); k++) {
-                List<RunConfig> chunk = chunks.get(k);
+                int[][] chunk = chunks.get(k);
                 String name = String.format("batch-%s-%05d", job, k);
                 String description = "ratelab batch " + (k + 1) + "/" + chunks.size();
                 futures.add(pool.submit(() -> {
                     jsc.setJobDescription(description);
-                    trainBatch(spark, jsc, out, chunk, name, parts, blas, requireNative, counters, hadoop);
+                    trainBatch(jsc, out, planned, chunk, name, blas, requireNative, counters, hadoop);
                     return null;
                 }));
             }
@@ -311,41 +352,42 @@ public final class GridJob {
             if (first != null) throw first;
         } finally {
             pool.shutdownNow();
+            planned.destroy();
         }
     }
 
     /**
-     * Trains one batch and commits it. Each task trains its runs one at a time and streams each run's curve
-     * into its own Parquet files under the batch's staging directory ({@link ParquetFiles.CurveFiles}: one
-     * file per experiment and optimizer, named by batch, task and attempt, so a retried or speculative
-     * attempt never writes over another), and returns its runs' rows and the files it wrote. The driver
-     * writes the batch's runs file (ordered by run_index) and commits the batch with the files of the
-     * successful attempts only ({@link OutputDir.Staging#commitBatch}).
+     * Trains one batch and commits it. Each task binds its runs from their plan indices, trains them one at a
+     * time and streams each run's curve into its own Parquet files under the batch's staging directory
+     * ({@link ParquetFiles.CurveFiles}: one file per experiment and optimizer, named by batch, task and
+     * attempt, so a retried or speculative attempt never writes over another), and returns its runs' rows and
+     * the files it wrote. The driver writes the batch's runs file (ordered by run_index) and commits the batch
+     * with the files of the successful attempts only ({@link OutputDir.Staging#commitBatch}).
      */
-    private static void trainBatch(SparkSession spark, JavaSparkContext jsc, OutputDir out, List<RunConfig> chunk,
-                                   String name, int parts, String blas, boolean requireNative,
+    private static void trainBatch(JavaSparkContext jsc, OutputDir out, Broadcast<List<RunConfig>> planned,
+                                   int[][] buckets, String name, String blas, boolean requireNative,
                                    Progress.Counters counters, Broadcast<SerializableConfiguration> hadoop)
             throws IOException {
-        List<List<RunConfig>> buckets = Scheduler.assign(chunk, parts);
         OutputDir.Staging staging = out.staging();
         try {
             String dir = staging.dir().toString();
-            List<TaskOutput> outputs = jsc.parallelize(buckets, buckets.size())
+            List<TaskOutput> outputs = jsc.parallelize(java.util.Arrays.asList(buckets), buckets.length)
                     .mapPartitionsWithIndex((index, it) -> {
                         NativeBlas.select(blas);
                         if (requireNative) Blas.requireNative();
                         String file = "part-" + name + "-" + index + "-" + TaskContext.get().attemptNumber() + ".parquet";
-                        List<Row> runs = new ArrayList<>();
+                        List<RunConfig> runs = planned.value();
+                        List<Row> rows = new ArrayList<>();
                         try (ParquetFiles.CurveFiles curves = new ParquetFiles.CurveFiles(
                                 new org.apache.hadoop.fs.Path(dir), file, hadoop.value().value())) {
                             while (it.hasNext()) {
-                                for (RunConfig c : it.next()) {
-                                    RunResult r = counters.count(Trainer.train(c));
+                                for (int i : it.next()) {
+                                    RunResult r = counters.count(Trainer.train(runs.get(i)));
                                     curves.write(r);
-                                    runs.add(Rows.run(r));
+                                    rows.add(Rows.run(r));
                                 }
                             }
-                            return List.of(new TaskOutput(runs, curves.finish())).iterator();
+                            return List.of(new TaskOutput(rows, curves.finish())).iterator();
                         }
                     }, true)
                     .collect();
@@ -361,8 +403,9 @@ public final class GridJob {
             ParquetFiles.writeRows(new org.apache.hadoop.fs.Path(staging.dir(), runsFile), hadoop.value().value(),
                     Schemas.RUNS, runs);
             files.add(new ParquetFiles.DataFile(runsFile, runs.size()));
-            List<String> ids = new ArrayList<>(chunk.size());
-            for (RunConfig c : chunk) ids.add(c.runId());
+            int runId = Schemas.RUNS.fieldIndex("run_id");
+            List<String> ids = new ArrayList<>(runs.size());
+            for (Row r : runs) ids.add(r.getString(runId));
             staging.commitBatch(name, ids, files);
         } finally {
             staging.discard();

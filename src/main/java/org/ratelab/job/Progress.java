@@ -15,7 +15,6 @@ import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.ratelab.grid.Plan;
 import org.ratelab.train.RunResult;
 import org.ratelab.train.RunStatus;
 import scala.Tuple4;
@@ -74,13 +73,13 @@ final class Progress implements AutoCloseable {
     private final double totalCost;
     private final long t0 = System.nanoTime();
 
-    private Progress(SparkContext sc, Plan plan, PrintStream to) {
+    private Progress(SparkContext sc, long runs, double runsCost, PrintStream to) {
         this.sc = sc;
         this.counters = new Counters(sc);
         this.to = to;
         this.terminal = System.console() != null;
-        this.total = plan.runs().size();
-        this.totalCost = plan.totalCost();
+        this.total = runs;
+        this.totalCost = runsCost;
         this.listener = new Listener(new long[] {counters.done.id(), counters.diverged.id(),
             counters.failed.id(), counters.cost.id()});
         if (to == null) {
@@ -93,9 +92,12 @@ final class Progress implements AutoCloseable {
         }
     }
 
-    /** Starts counting; with {@code to == null} the counters exist but nothing is shown. */
-    static Progress start(SparkContext sc, Plan plan, PrintStream to) {
-        return new Progress(sc, plan, to);
+    /**
+     * Starts counting toward {@code runs} runs of estimated cost {@code runsCost}; with {@code to == null} the
+     * counters exist but nothing is shown.
+     */
+    static Progress start(SparkContext sc, long runs, double runsCost, PrintStream to) {
+        return new Progress(sc, runs, runsCost, to);
     }
 
     Counters counters() { return counters; }
