@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
  *   <li>{@code curves} ({@link BenchCurves}): {@code curve_rows_parquet}.</li>
  *   <li>{@code makespan} ({@link BenchMakespan}): {@code makespan_skewed}.</li>
  *   <li>{@code plan} ({@link BenchPlan}): {@code plan_1e4} and {@code plan_scale}.</li>
+ *   <li>{@code e2e_peer} ({@link BenchE2ePeer}): the quickstart end to end against its PyTorch script.</li>
+ *   <li>{@code grid_scale} ({@link BenchGridScale}): 10^5 tiny runs through {@code run} against a plain loop.</li>
  * </ol>
  * This class parses the options, runs the sections asked for in that order, and writes their rows
  * ({@link BenchRow}) to Parquet and the console.
@@ -54,17 +56,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "Do not run the PyTorch peer.")
     boolean noPeer;
 
+    /** Every section, in the order they run. */
+    static final List<String> SECTIONS = List.of("steps", "grid", "curves", "makespan", "plan", "e2e_peer",
+            "grid_scale");
+
     @Option(names = "--sections", paramLabel = "LIST", split = ",",
-            description = "Subset of: steps, grid, curves, makespan, plan (default all).")
-    List<String> sections = new ArrayList<>(List.of("steps", "grid", "curves", "makespan", "plan"));
+            description = "Subset of: steps, grid, curves, makespan, plan, e2e_peer, grid_scale (default all).")
+    List<String> sections = new ArrayList<>(SECTIONS);
 
     @Override
     public Integer call() throws Exception {
         PrintWriter o = cmd.commandLine().getOut();
         for (String s : sections) {
-            if (!List.of("steps", "grid", "curves", "makespan", "plan").contains(s)) {
-                throw new UsageException("--sections: unknown section " + s
-                        + " (steps, grid, curves, makespan, plan)");
+            if (!SECTIONS.contains(s)) {
+                throw new UsageException("--sections: unknown section " + s + " (" + String.join(", ", SECTIONS)
+                        + ")");
             }
         }
         OutputDir checked = OutFlag.check("--out", out, new org.apache.hadoop.conf.Configuration());
@@ -81,6 +87,8 @@ final class BenchCommand implements Callable<Integer> {
         Bench bench = new Bench(quick, Files.createTempDirectory("ratelab-bench"), rows, o);
         if (sections.contains("steps")) BenchSteps.run(bench, python, noPeer);
         if (sections.contains("plan")) BenchPlan.run(bench);
+        if (sections.contains("e2e_peer")) BenchE2ePeer.run(bench, noPeer ? null : python);
+        if (sections.contains("grid_scale")) BenchGridScale.run(bench);
         boolean spark = sections.contains("grid") || sections.contains("curves") || sections.contains("makespan");
         SparkSession session = Sessions.start(master, Map.of());
         try {
