@@ -50,11 +50,11 @@ public record OneCycleSchedule(
     static String phaseProblem(long t, double p, boolean three) {
         if (!(p >= 0 && p <= 1)) return "must be in [0, 1], got " + p;
         double e1 = p * t - 1;
-        if (!(e1 > 0)) return "* total_steps must be > 1 (the rising phase is empty), got " + p + " * " + t;
+        if (!(e1 > 0)) return "must make pct_start * total_steps > 1 (else the rising phase is empty), got " + p + " * " + t;
         double last = three ? 2 * p * t - 2 : e1;
         if (!(t - 1 > last)) {
-            return three ? "must leave a third phase: 2 pct_start total_steps - 2 < total_steps - 1, got " + p + " with " + t
-                    : "must leave a falling phase: pct_start total_steps < total_steps, got " + p + " with " + t;
+            return three ? "must leave a third phase (2 pct_start total_steps - 2 < total_steps - 1), got " + p + " with " + t
+                    : "must leave a falling phase (pct_start total_steps < total_steps), got " + p + " with " + t;
         }
         return null;
     }
