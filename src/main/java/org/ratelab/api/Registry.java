@@ -132,13 +132,25 @@ public final class Registry<K extends Kind<?>> {
 
     /**
      * A section as {@code run_id} hashes it: a plug-in's {@code plugin: {jar, version}} reduced to its version
-     * (runs of two versions never share a run_id; the jar's location is not part of it). Unchanged without one.
+     * (runs of two versions never share a run_id; the jar's location is not part of it), in nested sections too
+     * (a plug-in schedule inside an optimizer section). Unchanged without one.
      */
+    @SuppressWarnings("unchecked")
     public static Map<String, Object> pluginIdentity(Map<String, Object> section) {
-        if (!(section.get(PLUGIN) instanceof Map<?, ?> p)) return section;
-        Map<String, Object> out = new java.util.TreeMap<>(section);
-        out.put(PLUGIN, Map.of("version", p.get("version")));
-        return out;
+        Map<String, Object> out = null;
+        for (Map.Entry<String, Object> e : section.entrySet()) {
+            Object reduced = e.getValue();
+            if (e.getKey().equals(PLUGIN) && e.getValue() instanceof Map<?, ?> p) {
+                reduced = Map.of("version", p.get("version"));
+            } else if (e.getValue() instanceof Map<?, ?> m) {
+                reduced = pluginIdentity((Map<String, Object>) m);
+            }
+            if (reduced != e.getValue()) {
+                if (out == null) out = new java.util.TreeMap<>(section);
+                out.put(e.getKey(), reduced);
+            }
+        }
+        return out == null ? section : out;
     }
 
     private static URL location(Class<?> c) {

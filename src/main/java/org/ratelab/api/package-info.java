@@ -1,11 +1,12 @@
 /**
- * The plug-in API: how to add an optimizer, a model, a data source, a probe or a check kind to ratelab, from its
+ * The plug-in API: how to add an optimizer, a step-size schedule, a model, a data source, a probe or a check kind to ratelab, from its
  * own source tree or from a jar of your own, and have its convergence tested (or measured) at grid scale like
  * ratelab's own kinds.
  *
  * <h2>One file plus one registration line</h2>
  * A kind is a {@link org.ratelab.api.Kind} found by {@link java.util.ServiceLoader} through a
- * {@link org.ratelab.api.Registry}: {@code org.ratelab.optim.OptimizerKind}, {@code org.ratelab.model.ModelKind},
+ * {@link org.ratelab.api.Registry}: {@code org.ratelab.optim.OptimizerKind}, {@code org.ratelab.optim.ScheduleKind}
+ * (a step-size schedule, the {@code schedule:} section inside an optimizer's), {@code org.ratelab.model.ModelKind},
  * {@code org.ratelab.data.DataKind}, {@code org.ratelab.probes.ProbeKind}, {@code org.ratelab.checks.CheckKind}. Write one file holding the configuration record, its {@code parse(Node)},
  * a nested public {@code Provider} (no-argument constructor) and the per-run state, and list the provider's
  * binary name ({@code com.example.LionSpec$Provider}) in {@code META-INF/services/<the kind interface>}.
@@ -102,6 +103,14 @@
  * {@code observe(Selection)} yields the observed number(s) over the runs the check's {@code where} selects.
  * A spec names the kind by the key of its section. Checks are not part of {@code config_json}: a plug-in check
  * kind changes no run_id.
+ *
+ * <h2>Schedules</h2>
+ * A schedule kind ({@code org.ratelab.optim.ScheduleKind}) parses the {@code schedule:} section of an optimizer
+ * (its {@code kind} already read) into a record implementing {@code org.ratelab.optim.Schedule}: {@code kind()}
+ * and {@code factor(k, batch)}, the multiplier of the optimizer's lr at iteration k, a pure function that
+ * allocates nothing. Its canonical form is its record's keys with {@code kind} (and, from a plug-in,
+ * {@code plugin: {jar, version}}), nested in the optimizer's section ({@link org.ratelab.spec.Canon.Kinded}), so
+ * the plug-in's version enters the run_id of the runs that use it.
  *
  * <h2>Not yet</h2>
  * Checks read the built-in curve metrics and the runs columns only, not {@code curves.extra_metrics}.

@@ -15,6 +15,7 @@ import org.ratelab.checks.CheckKind;
 import org.ratelab.data.DataSets;
 import org.ratelab.model.Models;
 import org.ratelab.optim.Optimizers;
+import org.ratelab.optim.Schedules;
 import org.ratelab.probes.Probes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,14 +24,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ratelab kinds [optimizer|model|data|probe|check] [NAME] [--jars ...]}: every registered kind, ratelab's own and
+ * {@code ratelab kinds [optimizer|schedule|model|data|probe|check] [NAME] [--jars ...]}: every registered kind, ratelab's own and
  * the plug-ins', with its keys, their types and ranges, defaults and doc lines, all read from the kinds'
  * own parsers and records ({@link Keys}). {@link #markdown()} is the same listing as README's kind tables.
  */
 @Command(name = "kinds", mixinStandardHelpOptions = true,
-        description = "List the registered optimizers, models, data sources, probes and check kinds with their keys and defaults.")
+        description = "List the registered optimizers, schedules, models, data sources, probes and check kinds with their keys and defaults.")
 final class KindsCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SORT", description = "optimizer, model, data, probe or check")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SORT", description = "optimizer, schedule, model, data, probe or check")
     String sort;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "One kind of that sort.")
@@ -46,6 +47,7 @@ final class KindsCommand implements Callable<Integer> {
     static Map<String, Registry<?>> registries() {
         Map<String, Registry<?>> m = new LinkedHashMap<>();
         m.put("optimizer", Optimizers.REGISTRY);
+        m.put("schedule", Schedules.REGISTRY);
         m.put("model", Models.REGISTRY);
         m.put("data", DataSets.REGISTRY);
         m.put("probe", Probes.REGISTRY);

@@ -2,7 +2,10 @@
  * Optimizers: immutable configuration records ({@link org.ratelab.optim.OptimizerSpec}, one per method, parsed
  * by {@link org.ratelab.optim.Optimizers} from {@code optimizer.name}) that instantiate per-run state
  * ({@link org.ratelab.optim.Optimizer}, every buffer allocated up front); step-size schedules as pure
- * functions ({@link org.ratelab.optim.Schedule}); injected gradient noise ({@link org.ratelab.optim.Noise});
+ * functions of the iteration ({@link org.ratelab.optim.Schedule}: a registry kind,
+ * {@link org.ratelab.optim.ScheduleKind} in {@link org.ratelab.optim.Schedules}, parsed from an optimizer's
+ * {@code schedule.kind}: constant, robbins_monro, step_decay, linear_scaling ({@code ClassicSchedule}), cosine,
+ * linear_warmup, linear_decay, one_cycle, inverse_sqrt, wsd); injected gradient noise ({@link org.ratelab.optim.Noise});
  * minibatch sampling ({@link org.ratelab.optim.Sampler}).
  *
  * <p>Methods: gd, sgd (torch.optim.SGD), heavy_ball, nesterov, adam (+ AMSGrad), adagrad, rmsprop, adamw,

@@ -70,6 +70,16 @@ public final class Canon {
         }
     }
 
+    /**
+     * A configuration record nested in a section that is itself of a registry kind (an optimizer's
+     * {@code schedule}): its canonical map is its own {@link #canonical()}, which names its kind (and a plug-in's
+     * provenance), since the enclosing record's component type (an interface) does not tell which kind it is.
+     */
+    public interface Kinded {
+        /** The record's canonical map, discriminator included. */
+        Map<String, Object> canonical();
+    }
+
     /** Canonical map of a record, with a discriminator key (e.g. "kind") prepended when given. */
     public static Map<String, Object> of(Record r, String discriminatorKey, String discriminator) {
         Map<String, Object> out = new TreeMap<>();
@@ -80,6 +90,7 @@ public final class Canon {
 
     static Object value(Object v) {
         if (v == null) return null;
+        if (v instanceof Kinded k) return k.canonical();
         if (v instanceof Record r) return of(r, null, null);
         if (v instanceof double[] a) {
             List<Object> l = new ArrayList<>();

@@ -44,7 +44,8 @@ class KindsReadmeTest {
         StringWriter err = new StringWriter();
         assertEquals(0, Main.execute(new String[] {"kinds"}, new PrintWriter(out), new PrintWriter(err)), err.toString());
         for (String k : new String[] {"optimizer gd ", "optimizer adam ", "optimizer prox_l1 ", "model two_layer ",
-            "model noisy_quadratic ", "data teacher_student ", "data digits "}) {
+            "model noisy_quadratic ", "data teacher_student ", "data digits ", "schedule constant ", "schedule cosine ",
+            "schedule linear_warmup ", "schedule wsd "}) {
             assertTrue(out.toString().contains(k), "kinds lists " + k);
         }
         assertTrue(out.toString().contains("  lr "), "keys are listed");
@@ -52,6 +53,15 @@ class KindsReadmeTest {
         assertEquals(2, Main.execute(new String[] {"kinds", "optimizer", "lion"}, new PrintWriter(new StringWriter()),
                 new PrintWriter(err)));
         assertTrue(err.toString().contains("unknown optimizer 'lion'; registered: gd, sgd, heavy_ball"), err.toString());
+        out = new StringWriter();
+        assertEquals(0, Main.execute(new String[] {"kinds", "schedule", "one_cycle"}, new PrintWriter(out),
+                new PrintWriter(new StringWriter())));
+        assertTrue(out.toString().startsWith("schedule one_cycle  (built-in)") && out.toString().contains("  total_steps ")
+                && out.toString().contains("  pct_start ") && !out.toString().contains("optimizer "), out.toString());
+        err = new StringWriter();
+        assertEquals(2, Main.execute(new String[] {"kinds", "schedule", "cosin"}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err)));
+        assertTrue(err.toString().contains("unknown schedule 'cosin'; registered: constant, robbins_monro"), err.toString());
         err = new StringWriter();
         assertEquals(2, Main.execute(new String[] {"kinds", "widgets"}, new PrintWriter(new StringWriter()),
                 new PrintWriter(err)));

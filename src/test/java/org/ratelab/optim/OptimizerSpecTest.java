@@ -54,7 +54,7 @@ class OptimizerSpecTest {
                 "momentum", 0.9, "dampening", 0.1, "weight_decay", 1e-4,
                 "schedule", Map.of("kind", "robbins_monro", "q", 0.75, "n0", 10)));
         assertEquals(8, s.batchSize());
-        assertEquals(0.75, s.schedule().q());
+        assertEquals(0.75, ((ClassicSchedule) s.schedule()).q());
         assertEquals(Noise.NONE, s.noise());
         GdSpec g = (GdSpec) parse(Map.of("name", "gd", "lr", 0.3));
         assertEquals(Schedule.CONSTANT, g.schedule());
@@ -92,13 +92,13 @@ class OptimizerSpecTest {
 
     @Test
     void schedulesArePureFunctions() {
-        Schedule rm = new Schedule("robbins_monro", 0.5, 4, 0.1, 0, 0, 256);
+        ClassicSchedule rm = new ClassicSchedule("robbins_monro", 0.5, 4, 0.1, 0, 0, 256);
         assertEquals(1.0, rm.factor(0));
         assertEquals(Math.pow(2, -0.5), rm.factor(4), 1e-15);
-        Schedule step = new Schedule("step_decay", 1, 1, 0.5, 10, 0, 256);
+        ClassicSchedule step = new ClassicSchedule("step_decay", 1, 1, 0.5, 10, 0, 256);
         assertEquals(1.0, step.factor(9));
         assertEquals(0.25, step.factor(25));
-        Schedule goyal = new Schedule("linear_scaling", 1, 1, 0.1, 100, 10, 256);
+        ClassicSchedule goyal = new ClassicSchedule("linear_scaling", 1, 1, 0.1, 100, 10, 256);
         assertEquals(1.0, goyal.factor(0, 1024));
         assertEquals(2.5, goyal.factor(5, 1024), 1e-15);   // halfway from 1 to 4
         assertEquals(4.0, goyal.factor(10, 1024));
