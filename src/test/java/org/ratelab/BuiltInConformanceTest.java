@@ -83,6 +83,16 @@ class BuiltInConformanceTest {
         // L-BFGS with one iteration per step and no line search: one function and gradient evaluation (n) per
         // step; with more iterations or the line search the count varies by step (the trainer counts each one)
         OPTIMIZERS.put("lbfgs", List.of(new Opt("{name: lbfgs, lr: 0.5, max_iter: 1}", (spec, n, k) -> n)));
+        // schedule-free: one gradient (B or n) per step, at y; θ is the averaged x
+        OPTIMIZERS.put("schedule_free_sgd", List.of(new Opt("{name: schedule_free_sgd, lr: 0.05, batch_size: 4}"),
+                new Opt("{name: schedule_free_sgd, lr: 0.05, momentum: 0.5, weight_decay: 0.01, warmup_steps: 3,"
+                        + " r: 1, sampling: shuffle}")));
+        OPTIMIZERS.put("schedule_free_adamw", List.of(new Opt("{name: schedule_free_adamw, lr: 0.01, batch_size: 4}"),
+                new Opt("{name: schedule_free_adamw, lr: 0.01, weight_decay: 0.1, warmup_steps: 3,"
+                        + " weight_lr_power: 1}")));
+        OPTIMIZERS.put("prodigy", List.of(new Opt("{name: prodigy, batch_size: 4}"),
+                new Opt("{name: prodigy, beta1: 0, weight_decay: 0.01, decouple: false, use_bias_correction: true,"
+                        + " safeguard_warmup: true, growth_rate: 1.05}")));
     }
 
     /** A model configuration: the model and data sections, and the optimizers its run checks train with. */

@@ -1,8 +1,8 @@
 package org.ratelab.optim;
 
 /**
- * An optimizer with per-coordinate step sizes (Adam, AdamW, NAdam, RAdam, Adamax, Adagrad, RMSprop). Read by
- * the effective-lr probe; reading never changes the optimizer's state.
+ * An optimizer with per-coordinate step sizes (Adam, AdamW, NAdam, RAdam, Adamax, Adagrad, RMSprop, Prodigy).
+ * Read by the effective-lr probe; reading never changes the optimizer's state.
  */
 public interface AdaptiveStep {
     /**

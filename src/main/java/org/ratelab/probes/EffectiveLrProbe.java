@@ -35,7 +35,7 @@ public record EffectiveLrProbe(@Doc(Probes.ENABLED) boolean enabled, @Doc(Probes
     /** Registers {@code EffectiveLrProbe} (META-INF/services/org.ratelab.probes.ProbeKind). */
     public static final class Provider implements ProbeKind {
         @Override public String name() { return NAME; }
-        @Override public String doc() { return "effective_lr_mean, effective_lr_max: per-coordinate step sizes of the AdaptiveStep methods (adam, adamw, nadam, radam, adamax, adagrad, rmsprop; O(dim))"; }
+        @Override public String doc() { return "effective_lr_mean, effective_lr_max: per-coordinate step sizes of the AdaptiveStep methods (adam, adamw, nadam, radam, adamax, adagrad, rmsprop, prodigy; O(dim))"; }
         @Override public Class<? extends Record> config() { return EffectiveLrProbe.class; }
         @Override public ProbeConfig parse(Node n) { return EffectiveLrProbe.parse(n); }
         @Override public boolean inEveryConfig() { return true; }

@@ -30,7 +30,7 @@ class AdaptiveStepTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"adamw", "nadam", "radam", "adamax"})
+    @ValueSource(strings = {"adamw", "nadam", "radam", "adamax", "prodigy"})
     void positiveAndReadOnly(String name) {
         double[] eta = new double[2];
         double[] withReads = run(TestOracles.spec("name", name, "lr", 0.1), 10, eta);

@@ -69,7 +69,14 @@ class OracleAccountingTest {
                 Arguments.of(TestOracles.spec("name", "sag", "lr", 0.1, "batch_size", 2), N + 2L * K),
                 // STORM: B at step 0, then 2B (the same minibatch at θ_k and θ_{k−1})
                 Arguments.of(TestOracles.spec("name", "storm", "lr", 0.1, "batch_size", 2), 2L + 4L * (K - 1)),
-                Arguments.of(TestOracles.spec("name", "storm", "lr", 0.1, "adaptive", true), 1L + 2L * (K - 1)));
+                Arguments.of(TestOracles.spec("name", "storm", "lr", 0.1, "adaptive", true), 1L + 2L * (K - 1)),
+                // schedule-free and Prodigy: one gradient a step (at y for schedule-free)
+                Arguments.of(TestOracles.spec("name", "schedule_free_sgd", "lr", 0.1), full),
+                Arguments.of(TestOracles.spec("name", "schedule_free_sgd", "lr", 0.1, "batch_size", 2,
+                        "sampling", "shuffle"), 2L * K),
+                Arguments.of(TestOracles.spec("name", "schedule_free_adamw", "lr", 0.1, "batch_size", 3), 3L * K),
+                Arguments.of(TestOracles.spec("name", "prodigy"), full),
+                Arguments.of(TestOracles.spec("name", "prodigy", "batch_size", 4), 4L * K));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -116,7 +123,10 @@ class OracleAccountingTest {
                 Arguments.of(TestOracles.spec("name", "svrg", "lr", 100.0)),
                 Arguments.of(TestOracles.spec("name", "saga", "lr", 100.0)),
                 Arguments.of(TestOracles.spec("name", "sag", "lr", 100.0)),
-                Arguments.of(TestOracles.spec("name", "storm", "lr", 100.0)));
+                Arguments.of(TestOracles.spec("name", "storm", "lr", 100.0)),
+                Arguments.of(TestOracles.spec("name", "schedule_free_sgd", "lr", 100.0)),
+                Arguments.of(TestOracles.spec("name", "schedule_free_adamw", "lr", 1e4)),
+                Arguments.of(TestOracles.spec("name", "prodigy", "lr", 1e4)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -110,7 +110,7 @@ class TorchGoldensTest {
      * answers its own, at the requested point, so that the dynamics damp the update rule's roundoff as they
      * do in torch (torch's gradient at a point one ulp away would not be damped).
      */
-    static final class Replay extends TestOracles.FiniteSum {
+    static class Replay extends TestOracles.FiniteSum {
         final String label;
         final TestOracles.FiniteSum problem;
         final List<Object> trace;
@@ -132,7 +132,7 @@ class TorchGoldensTest {
             double[] x = vec(e.get("x"));
             double[] g = vec(e.get("g"));
             double f = ((Number) e.get("f")).doubleValue();
-            close(label + " evaluation " + next + ", x", x, theta);
+            checkPoint(label + " evaluation " + next + ", x", x, theta);
             double[] own = new double[dim];
             double ownF = problem.eval(x, null, n, own);
             assertEquals(f, ownF, 1e-14, label + " evaluation " + next + ": F");
@@ -142,6 +142,11 @@ class TorchGoldensTest {
                 return f;
             }
             return problem.eval(theta, null, n, grad);
+        }
+
+        /** Checks that the request comes at the recorded point: {@link #close}, 1e-12 relative. */
+        void checkPoint(String where, double[] recorded, double[] asked) {
+            close(where, recorded, asked);
         }
     }
 
