@@ -11,13 +11,9 @@ import java.util.SplittableRandom;
 public final class Bootstrap {
     private Bootstrap() {}
 
-    /** Median of the values (NaN for none). */
+    /** Median of the values (NaN for none); {@code v} is not modified. */
     public static double median(double[] v) {
-        if (v.length == 0) return Double.NaN;
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+        return v.length == 0 ? Double.NaN : medianInPlace(v.clone());
     }
 
     /** [low, high] percentile interval of the median; NaNs for fewer than two values. */
@@ -28,9 +24,59 @@ public final class Bootstrap {
         double[] draw = new double[v.length];
         for (int b = 0; b < resamples; b++) {
             for (int i = 0; i < v.length; i++) draw[i] = v[rng.nextInt(v.length)];
-            stats[b] = median(draw);
+            stats[b] = medianInPlace(draw);
         }
         return percentiles(stats, level);
+    }
+
+    /**
+     * The median of {@code s} (length ≥ 1), reordering it: exactly the value that sorting with
+     * {@link Arrays#sort(double[])} and taking the middle element (or the mean of the middle two) gives, in
+     * the same total order ({@link Double#compare}: −0.0 before 0.0, NaN last), found by selection in linear
+     * expected time instead of a sort (the bootstrap takes thousands of medians of thousands of values).
+     */
+    static double medianInPlace(double[] s) {
+        int n = s.length;
+        int hi = n / 2;
+        select(s, hi);
+        if (n % 2 == 1) return s[hi];
+        // s[0..hi) are all <= s[hi] after selecting it: the lower middle is their maximum
+        double lo = s[0];
+        for (int i = 1; i < hi; i++) if (Double.compare(s[i], lo) > 0) lo = s[i];
+        return 0.5 * (lo + s[hi]);
+    }
+
+    /**
+     * Reorders {@code a} so that {@code a[k]} is the element a sort would put there, everything before it
+     * compares ≤ and everything after it ≥ (Hoare's selection with a median-of-three pivot, in the order of
+     * {@link Double#compare}).
+     */
+    static void select(double[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        while (hi > lo) {
+            int mid = (lo + hi) >>> 1;
+            if (Double.compare(a[mid], a[lo]) < 0) swap(a, mid, lo);
+            if (Double.compare(a[hi], a[lo]) < 0) swap(a, hi, lo);
+            if (Double.compare(a[hi], a[mid]) < 0) swap(a, hi, mid);
+            double pivot = a[mid];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (Double.compare(a[i], pivot) < 0) i++;
+                while (Double.compare(a[j], pivot) > 0) j--;
+                if (i <= j) swap(a, i++, j--);
+            }
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else return;
+        }
+    }
+
+    private static void swap(double[] a, int i, int j) {
+        double t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 
     /**

@@ -67,4 +67,38 @@ class BootstrapTest {
         assertEquals(3.0, Math.exp(f[1]), 1e-12);
         assertEquals(1.0, f[2], 1e-12);
     }
+
+    /**
+     * The selection median is the sort median bit for bit, in Arrays.sort's total order: odd and even
+     * lengths, heavy ties, -0.0 beside 0.0, NaNs (last, so a median can be NaN), infinities.
+     */
+    @Test
+    void selectionMedianIsTheSortMedianBitForBit() {
+        SplittableRandom rng = new SplittableRandom(17);
+        double[] pool = {-0.0, 0.0, 1.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 2.5};
+        for (int trial = 0; trial < 20_000; trial++) {
+            int n = 1 + rng.nextInt(trial < 10_000 ? 12 : 400);
+            double[] v = new double[n];
+            int kind = trial % 3;
+            for (int i = 0; i < n; i++) {
+                v[i] = kind == 0 ? rng.nextGaussian() : kind == 1 ? pool[rng.nextInt(pool.length)]
+                        : rng.nextInt(4);
+            }
+            double[] sorted = v.clone();
+            java.util.Arrays.sort(sorted);
+            double want = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+            double[] copy = v.clone();
+            double got = Bootstrap.median(v);
+            assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(got),
+                    () -> java.util.Arrays.toString(copy));
+            assertTrue(java.util.Arrays.equals(copy, v), "median must not modify its input");
+            double[] k = v.clone();
+            int at = rng.nextInt(n);
+            Bootstrap.select(k, at);
+            assertEquals(Double.doubleToRawLongBits(sorted[at]), Double.doubleToRawLongBits(k[at]));
+            for (int i = 0; i < n; i++) {
+                assertTrue(i < at ? Double.compare(k[i], k[at]) <= 0 : Double.compare(k[i], k[at]) >= 0);
+            }
+        }
+    }
 }
