@@ -100,7 +100,8 @@ public final class GridJob {
      * @param partitions Spark partitions per batch (0: twice the default parallelism)
      * @param resume     skip the run_ids already committed under {@code _batches/}; otherwise committed
      *                   batches of an earlier job are deleted first
-     * @param batchRuns  runs per committed batch (0: at least twice the partitions, and about 50 batches)
+     * @param batchRuns  runs per committed batch (0: at least twice the partitions and about 4 s of estimated
+     *                   work per core, and at most about 50 batches)
      */
     public record Options(int partitions, boolean resume, int batchRuns) {
         public static Options of(int partitions) {
@@ -112,6 +113,13 @@ public final class GridJob {
     static final int IN_FLIGHT = 2;
     /** About how many batches a job commits by default. */
     static final int TARGET_BATCHES = 50;
+    /**
+     * By default a batch carries at least this many seconds of estimated work per core (at the nominal
+     * {@link PlanCommand#ASSUMED_FLOPS_PER_CORE}), so that a batch's fixed costs (its Spark job, its files and
+     * its commit, a few hundred milliseconds) stay small beside its training: 10^4 tiny runs go in 2 batches,
+     * not 50.
+     */
+    static final double MIN_BATCH_SECONDS = 4.0;
 
     /** The analysis sections of a plan's spec, parsed and validated against the plan (errors name keys). */
     public record Analysis(FitSpec fit, List<CheckSpec> checks) {
@@ -212,7 +220,7 @@ public final class GridJob {
         int parts = options.partitions() > 0 ? options.partitions() : cores * 2;
         List<int[][]> chunks = new ArrayList<>();
         List<double[]> taskCosts = new ArrayList<>();
-        for (int[] batch : batches(todo, parts, options.batchRuns())) {
+        for (int[] batch : batches(todo, parts, cores, options.batchRuns())) {
             int[][] buckets = Scheduler.assign(batch, costsOf(batch, plan), parts);
             chunks.add(buckets);
             double[] loads = new double[buckets.length];
@@ -241,12 +249,17 @@ public final class GridJob {
             Dataset<Row> checks = Checks.compute(spark, plan.spec().name(), analysis.checks(), runsT, ratesT,
                     curvesT, boundsT, analysis.fit(), plan.zipLinks());
             checks.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("checks"));
-            Dataset<Row> checksT = spark.read().schema(Schemas.CHECKS).parquet(staging.table("checks"));
-            long nChecks = checksT.count();
-            long failed = checksT.where("NOT passed").count();
+            // one small job each: the checks' pass/fail counts, and the runs by status (whose sum is the runs table's size)
+            Row tally = spark.read().schema(Schemas.CHECKS).parquet(staging.table("checks"))
+                    .selectExpr("count(*)", "count_if(NOT passed)").first();
+            long nChecks = tally.getLong(0);
+            long failed = tally.getLong(1);
             Map<String, Long> counts = new TreeMap<>();
-            for (Row r : runsT.groupBy("status").count().collectAsList()) counts.put(r.getString(0), r.getLong(1));
-            long rows = runsT.count();
+            long rows = 0;
+            for (Row r : runsT.groupBy("status").count().collectAsList()) {
+                counts.put(r.getString(0), r.getLong(1));
+                rows += r.getLong(1);
+            }
             if (rows != plan.runs().size()) {
                 throw new IllegalStateException("the runs table has " + rows + " rows for " + plan.runs().size()
                         + " planned runs");
@@ -270,13 +283,16 @@ public final class GridJob {
 
     /**
      * Cuts the runs to train into batches of plan indices: in decreasing estimated cost (the LPT order), ties in
-     * plan order, {@code batchRuns} runs each, or by default about {@value #TARGET_BATCHES} batches of at least
-     * twice {@code parts} runs.
+     * plan order, {@code batchRuns} runs each, or by default at most about {@value #TARGET_BATCHES} batches of
+     * at least twice {@code parts} runs and about {@value #MIN_BATCH_SECONDS} s of estimated work per core.
      */
-    static List<int[]> batches(Todo todo, int parts, int batchRuns) {
+    static List<int[]> batches(Todo todo, int parts, int cores, int batchRuns) {
         int n = todo.index().length;
         if (n == 0) return List.of();
-        int size = batchRuns > 0 ? batchRuns : Math.max(2 * parts, (n + TARGET_BATCHES - 1) / TARGET_BATCHES);
+        long byCost = Math.max(1, (long) Math.floor(todo.cost()
+                / (Math.max(1, cores) * MIN_BATCH_SECONDS * PlanCommand.ASSUMED_FLOPS_PER_CORE)));
+        int size = batchRuns > 0 ? batchRuns : (int) Math.max(Math.max(2L * parts,
+                (n + TARGET_BATCHES - 1) / TARGET_BATCHES), (n + byCost - 1) / byCost);
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         double[] cost = todo.costs();

@@ -54,8 +54,8 @@ final class RunCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(names = "--batch-runs", paramLabel = "N",
-            description = "Runs per committed batch, 1 to 10000000 (default: about 50 batches, each at least 2 x "
-                    + "partitions runs).")
+            description = "Runs per committed batch, 1 to 10000000 (default: at most about 50 batches, each at least "
+                    + "2 x partitions runs and about 4 s of estimated work per core).")
     Integer batchRuns;
 
     @Option(names = "--require-native-blas",
