@@ -83,6 +83,13 @@ class BuiltInConformanceTest {
         // L-BFGS with one iteration per step and no line search: one function and gradient evaluation (n) per
         // step; with more iterations or the line search the count varies by step (the trainer counts each one)
         OPTIMIZERS.put("lbfgs", List.of(new Opt("{name: lbfgs, lr: 0.5, max_iter: 1}", (spec, n, k) -> n)));
+        // SAM: every gradient of its base twice, at θ and at θ + e (the kind's cost model, 2B or 2n)
+        OPTIMIZERS.put("sam", List.of(new Opt("{name: sam, rho: 0.05, base: {name: sgd, lr: 0.05, batch_size: 4,"
+                        + " momentum: 0.9}}"),
+                new Opt("{name: sam, rho: 0.1, adaptive: true, base: {name: adam, lr: 0.01}}"),
+                // around a base with a cost of its own: STORM's B, then 2B per step, each doubled
+                new Opt("{name: sam, base: {name: storm, lr: 0.05, batch_size: 2}}",
+                        (spec, n, k) -> 2 * (k == 0 ? 1L : 2L) * spec.batchSize())));
     }
 
     /** A model configuration: the model and data sections, and the optimizers its run checks train with. */

@@ -132,13 +132,26 @@ public final class Registry<K extends Kind<?>> {
 
     /**
      * A section as {@code run_id} hashes it: a plug-in's {@code plugin: {jar, version}} reduced to its version
-     * (runs of two versions never share a run_id; the jar's location is not part of it). Unchanged without one.
+     * (runs of two versions never share a run_id; the jar's location is not part of it), in nested sections too.
+     * Unchanged without one.
      */
+    @SuppressWarnings("unchecked")
     public static Map<String, Object> pluginIdentity(Map<String, Object> section) {
-        if (!(section.get(PLUGIN) instanceof Map<?, ?> p)) return section;
-        Map<String, Object> out = new java.util.TreeMap<>(section);
-        out.put(PLUGIN, Map.of("version", p.get("version")));
-        return out;
+        Map<String, Object> out = null;
+        if (section.get(PLUGIN) instanceof Map<?, ?> p) {
+            out = new java.util.TreeMap<>(section);
+            out.put(PLUGIN, Map.of("version", p.get("version")));
+        }
+        // a nested kind's section (sam's base optimizer) likewise
+        for (Map.Entry<String, Object> e : section.entrySet()) {
+            if (e.getKey().equals(PLUGIN) || !(e.getValue() instanceof Map<?, ?> m)) continue;
+            Map<String, Object> sub = pluginIdentity((Map<String, Object>) m);
+            if (sub != m) {
+                if (out == null) out = new java.util.TreeMap<>(section);
+                out.put(e.getKey(), sub);
+            }
+        }
+        return out == null ? section : out;
     }
 
     private static URL location(Class<?> c) {

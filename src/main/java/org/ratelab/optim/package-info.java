@@ -7,7 +7,8 @@
  *
  * <p>Methods: gd, sgd (torch.optim.SGD), heavy_ball, nesterov, adam (+ AMSGrad), adagrad, rmsprop, adamw,
  * nadam, radam, adamax, rprop, asgd, lbfgs (torch's rules, keys and defaults), adagrad_norm, svrg, saga, sag, storm,
- * langevin, prox_l1. Every gradient goes through the
+ * langevin, prox_l1, and sam (sharpness-aware minimization around any of them: its base sees a wrapping
+ * {@code Oracle} that answers each gradient request with the gradient at the ascent point). Every gradient goes through the
  * {@link org.ratelab.optim.Oracle}, which counts per-sample gradient evaluations exactly; no method clamps or
  * repairs a non-finite value, so a divergence reaches the trainer intact.
  */
