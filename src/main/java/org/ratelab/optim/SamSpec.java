@@ -142,6 +142,7 @@ public record SamSpec(double rho, boolean adaptive, OptimizerSpec base) implemen
         @Override public RandomGenerator rng() { return inner.rng(); }
         @Override public long calls() { return inner.calls(); }
         @Override public double l1Penalty() { return inner.l1Penalty(); }
+        @Override public java.util.List<Block> blocks() { return inner.blocks(); }
     }
 
     /** Registers {@code SamSpec} (META-INF/services/org.ratelab.optim.OptimizerKind). */
