@@ -93,6 +93,17 @@ class BuiltInConformanceTest {
         OPTIMIZERS.put("prodigy", List.of(new Opt("{name: prodigy, batch_size: 4}"),
                 new Opt("{name: prodigy, beta1: 0, weight_decay: 0.01, decouple: false, use_bias_correction: true,"
                         + " safeguard_warmup: true, growth_rate: 1.05}")));
+        // SAM: every gradient of its base twice, at θ and at θ + e (the kind's cost model, 2B or 2n)
+        OPTIMIZERS.put("sam", List.of(new Opt("{name: sam, rho: 0.05, base: {name: sgd, lr: 0.05, batch_size: 4,"
+                        + " momentum: 0.9}}"),
+                new Opt("{name: sam, rho: 0.1, adaptive: true, base: {name: adam, lr: 0.01}}"),
+                // around a base with a cost of its own: STORM's B, then 2B per step, each doubled
+                new Opt("{name: sam, base: {name: storm, lr: 0.05, batch_size: 2}}",
+                        (spec, n, k) -> 2 * (k == 0 ? 1L : 2L) * spec.batchSize())));
+        // Muon on the two-layer net's hidden matrix, the fallback on the rest; minibatch, and the sgd fallback
+        OPTIMIZERS.put("muon", List.of(new Opt("{name: muon, lr: 0.02, batch_size: 4}"),
+                new Opt("{name: muon, lr: 0.02, nesterov: false, weight_decay: 0.01, ns_steps: 3,"
+                        + " fallback: {name: sgd, lr: 0.01, momentum: 0.9}}")));
     }
 
     /** A model configuration: the model and data sections, and the optimizers its run checks train with. */

@@ -53,12 +53,32 @@ public final class Checks {
         for (String k : c.where().keySet()) {
             if (k.equals("status")) continue;
             Object cur = setting(config, k);
+            if (cur == null) cur = settingOfAnyRun(plan, k);
             if (cur == null || cur instanceof Map<?, ?>) {
                 throw new SpecException(plan.spec().file(), p + ".where." + k,
                         "no such setting in the runs' configuration (see runs.config_json)");
             }
         }
         c.target().validate(new PlanContext(p + "." + c.kind(), config, plan, fit));
+    }
+
+    /**
+     * The value at a dotted path of the first run's configuration that has it, or null: a key only some runs
+     * have (the {@code optimizer.base} section of sam's runs) selects those. Read only when the first run
+     * lacks the key.
+     */
+    @SuppressWarnings("unchecked")
+    static Object settingOfAnyRun(Plan plan, String dotted) {
+        ObjectMapper json = new ObjectMapper();
+        for (org.ratelab.train.RunConfig r : plan.runs()) {
+            try {
+                Object v = setting(json.readValue(r.configJson(), Map.class), dotted);
+                if (v != null) return v;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return null;
     }
 
     /**

@@ -70,14 +70,16 @@ public final class Memory {
         for (ModelSpec.Buffer buf : model.buffers(n, nTest, d, hvp)) {
             out.add(new Part(buf.key(), buf.what(), buf.doubles(), buf.count(), true));
         }
-        String opt = b.optimizer().name();
+        org.ratelab.optim.OptimizerSpec optimizer = b.optimizer();
+        while (optimizer instanceof org.ratelab.optim.SamSpec sam) optimizer = sam.base();  // its base's state
+        String opt = optimizer.name();
         if (opt.equals("saga") || opt.equals("sag")) {
             out.add(new Part("data.n", "the gradient table data.n x dim = " + (long) n + " x " + (long) dim,
                     n * dim, 1, true));
             out.add(new Part("optimizer.batch_size", "the minibatch gradients batch_size x dim",
-                    (double) b.optimizer().batchSize() * dim, 1, true));
+                    (double) optimizer.batchSize() * dim, 1, true));
         }
-        if (b.optimizer() instanceof org.ratelab.optim.LbfgsSpec l) {
+        if (optimizer instanceof org.ratelab.optim.LbfgsSpec l) {
             out.add(new Part("optimizer.history_size", "the L-BFGS history 2 x history_size x dim = 2 x "
                     + l.historySize() + " x " + (long) dim, dim, 2L * l.historySize(), true));
         }

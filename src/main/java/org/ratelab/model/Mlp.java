@@ -197,7 +197,7 @@ final class Mlp implements Model {
     public List<ParamBlock> blocks() {
         List<ParamBlock> b = new ArrayList<>();
         for (int l = 1; l <= depth; l++) {
-            b.add(new ParamBlock(names[2 * l], offW[l], widths[l] * widths[l - 1], trainable[l - 1]));
+            b.add(new ParamBlock(names[2 * l], offW[l], widths[l] * widths[l - 1], trainable[l - 1], widths[l]));
             if (bias) b.add(new ParamBlock(names[2 * l + 1], offB[l], widths[l], trainable[l - 1]));
         }
         return b;

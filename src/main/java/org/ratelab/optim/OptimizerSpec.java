@@ -15,6 +15,16 @@ public interface OptimizerSpec extends Serializable {
     /** Minibatch size, or 0 for full batch (the runs table's {@code batch_size}). */
     default int batchSize() { return 0; }
 
+    /**
+     * How minibatches are drawn ({@code with_replacement} or {@code shuffle}): the {@code sampling} key of the
+     * section, or {@code with_replacement} when it has none. A record with a {@code String sampling} component
+     * implements this by its accessor.
+     */
+    default String sampling() {
+        Object s = canonical().get("sampling");
+        return s == null ? "with_replacement" : s.toString();
+    }
+
     /** Per-sample gradient evaluations of one step on n samples (cost model; an average for epoch methods). */
     default double gradientsPerStep(int n) { return batchSize() == 0 ? n : batchSize(); }
 

@@ -1,5 +1,6 @@
 package org.ratelab.optim;
 
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -34,4 +35,11 @@ public interface Oracle {
      * prox; the gradients above are those of the smooth part only. 0 when the objective has none.
      */
     default double l1Penalty() { return 0.0; }
+
+    /**
+     * The parameter layout ({@link Block}s, in θ's order), for methods that treat matrices as matrices (Muon);
+     * the same list on every call, read-only. Empty (the default) when the layout is unknown: every
+     * coordinate is then a vector coordinate.
+     */
+    default List<Block> blocks() { return List.of(); }
 }

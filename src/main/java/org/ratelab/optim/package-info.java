@@ -11,7 +11,10 @@
  * <p>Methods: gd, sgd (torch.optim.SGD), heavy_ball, nesterov, adam (+ AMSGrad), adagrad, rmsprop, adamw,
  * nadam, radam, adamax, rprop, asgd, lbfgs (torch's rules, keys and defaults), adagrad_norm, svrg, saga, sag, storm,
  * langevin, prox_l1, schedule_free_sgd and schedule_free_adamw (facebookresearch/schedule_free's rules; θ is the
- * averaged x), prodigy (konstmish/prodigy's rule). Every gradient goes through the
+ * averaged x), prodigy (konstmish/prodigy's rule), sam (sharpness-aware minimization around any of them: its base sees a
+ * wrapping {@code Oracle} that answers each gradient request with the gradient at the ascent point), and muon
+ * (Newton–Schulz orthogonalised momentum on the matrix blocks of {@link org.ratelab.optim.Oracle#blocks()}, a
+ * named fallback on the rest). Every gradient goes through the
  * {@link org.ratelab.optim.Oracle}, which counts per-sample gradient evaluations exactly; no method clamps or
  * repairs a non-finite value, so a divergence reaches the trainer intact.
  */

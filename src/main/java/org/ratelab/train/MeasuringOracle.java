@@ -1,7 +1,10 @@
 package org.ratelab.train;
 
+import java.util.List;
 import java.util.random.RandomGenerator;
 import org.ratelab.model.Model;
+import org.ratelab.model.ParamBlock;
+import org.ratelab.optim.Block;
 import org.ratelab.optim.Oracle;
 
 /**
@@ -20,9 +23,12 @@ final class MeasuringOracle implements Oracle {
     private long calls;
     private double lastLoss = Double.NaN;
 
+    private final List<Block> blocks;
+
     MeasuringOracle(Model model, RandomGenerator rng) {
         this.model = model;
         this.rng = rng;
+        this.blocks = blocks(model);
         this.measuredGrad = new double[model.dim()];
         this.measuredAt = new double[model.dim()];
     }
@@ -49,6 +55,14 @@ final class MeasuringOracle implements Oracle {
     @Override public RandomGenerator rng() { return rng; }
     @Override public long calls() { return calls; }
     @Override public double l1Penalty() { return model.l1Penalty(); }
+    @Override public List<Block> blocks() { return blocks; }
+
+    /** The model's {@link ParamBlock}s as the optimizer sees them: shapes without names. */
+    static List<Block> blocks(Model model) {
+        List<Block> out = new java.util.ArrayList<>();
+        for (ParamBlock b : model.blocks()) out.add(new Block(b.offset(), b.rows(), b.cols(), b.trainable()));
+        return List.copyOf(out);
+    }
 
     @Override
     public double fullGrad(double[] theta, double[] grad) {

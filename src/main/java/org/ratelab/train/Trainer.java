@@ -65,7 +65,7 @@ public final class Trainer {
         Optimizer opt = cfg.optimizer().instantiate(dim, model.n(), model.lrScale());
         MeasuringOracle oracle = new MeasuringOracle(model, Seeds.rng(cfg.seed(), "optim"));
         Probes probes = new Probes(cfg.probes(), model, data, cfg.model(), opt, cfg.optimizer().batchSize(),
-                "shuffle".equals(cfg.optimizer().canonical().get("sampling")), Seeds.rng(cfg.seed(), "probe"),
+                "shuffle".equals(cfg.optimizer().sampling()), Seeds.rng(cfg.seed(), "probe"),
                 theta0);
         s.probes = probes;
         boolean everyStep = opt.fullGradientAtIterate();

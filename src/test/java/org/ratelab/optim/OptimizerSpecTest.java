@@ -33,6 +33,14 @@ class OptimizerSpecTest {
     @MethodSource("names")
     void nonDefaultSchedulesAndNoiseRoundTrip(String name) {
         Map<String, Object> m = new LinkedHashMap<>(Map.of("name", name, "lr", 0.05));
+        if (name.equals(SamSpec.NAME)) {   // sam's step size and schedule are its base's
+            m = new LinkedHashMap<>(Map.of("name", name, "base", new LinkedHashMap<>(Map.of("name", "sgd",
+                    "lr", 0.05, "noise", Map.of("kind", "aligned", "scale", 0.2)))));
+            OptimizerSpec s = parse(m);
+            assertEquals(0.05, s.lr());
+            assertEquals(s, parse(new LinkedHashMap<>(s.canonical())));
+            return;
+        }
         m.put("schedule", Map.of("kind", "linear_scaling", "warmup_steps", 10, "base_batch", 4, "every", 30,
                 "decay", 0.5));
         OptimizerSpec s;
@@ -46,6 +54,10 @@ class OptimizerSpecTest {
             s = parse(m);
         }
         assertEquals(s, parse(new LinkedHashMap<>(s.canonical())));
+        // every method as sam's base: the same keys one level down, the same record inside
+        OptimizerSpec sam = parse(Map.of("name", SamSpec.NAME, "rho", 0.1, "base", new LinkedHashMap<>(m)));
+        assertEquals(s, ((SamSpec) sam).base());
+        assertEquals(sam, parse(new LinkedHashMap<>(sam.canonical())));
     }
 
     @Test

@@ -191,5 +191,20 @@ final class KitRuns {
         }
 
         @Override public double fullLoss(double[] theta) { return model.loss(theta, null, 0); }
+
+        private java.util.List<org.ratelab.optim.Block> blocks;
+
+        /** The model's layout, as the trainer's oracle hands it (made once). */
+        @Override
+        public java.util.List<org.ratelab.optim.Block> blocks() {
+            if (blocks == null) {
+                java.util.List<org.ratelab.optim.Block> out = new java.util.ArrayList<>();
+                for (org.ratelab.model.ParamBlock b : model.blocks()) {
+                    out.add(new org.ratelab.optim.Block(b.offset(), b.rows(), b.cols(), b.trainable()));
+                }
+                blocks = java.util.List.copyOf(out);
+            }
+            return blocks;
+        }
     }
 }
