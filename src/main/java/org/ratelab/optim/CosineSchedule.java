@@ -34,6 +34,10 @@ public record CosineSchedule(
     }
 
     static CosineSchedule parse(Node n) {
+        if (n.has("eta_min")) {
+            throw n.error("eta_min", "cosine's floor is min_factor, a fraction of the optimizer's lr (torch's "
+                    + "eta_min / lr), so that lr can be a grid axis");
+        }
         long tMax = n.lng("t_max", Long.MIN_VALUE, 1, Long.MAX_VALUE);
         double minFactor = n.dbl("min_factor", 0.0, 0.0, 1.0, false);
         boolean restarts = n.bool("restarts", false);

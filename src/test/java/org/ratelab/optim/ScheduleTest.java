@@ -230,7 +230,7 @@ class ScheduleTest {
         assertMessage(rejects(Map.of("kind", "cosine", "t_max", 0)), "optimizer.schedule.t_max: must be >= 1, got 0");
         assertMessage(rejects(Map.of("kind", "cosine")), "optimizer.schedule.t_max: is required");
         assertMessage(rejects(Map.of("kind", "cosine", "t_max", 5, "t_mult", 2)), "optimizer.schedule.t_mult: needs restarts");
-        assertMessage(rejects(Map.of("kind", "cosine", "t_max", 5, "eta_min", 0.1)), "optimizer.schedule.eta_min: unknown key");
+        assertMessage(rejects(Map.of("kind", "cosine", "t_max", 5, "eta_min", 0.1)), "optimizer.schedule.eta_min: cosine's floor is min_factor, a fraction of the optimizer's lr (torch's eta_min / lr)");
         assertMessage(rejects(Map.of("kind", "linear_warmup", "warmup_steps", 5, "then", Map.of("kind", "cosin"))),
                 "optimizer.schedule.then.kind: unknown value 'cosin'; expected one of constant, robbins_monro");
         assertMessage(rejects(Map.of("kind", "linear_warmup", "warmup_steps", 5, "then", Map.of("kind", "cosine", "t_max", -1))),
