@@ -16,15 +16,41 @@ public final class Bootstrap {
         return v.length == 0 ? Double.NaN : medianInPlace(v.clone());
     }
 
-    /** [low, high] percentile interval of the median; NaNs for fewer than two values. */
+    /**
+     * [low, high] percentile interval of the median; NaNs for fewer than two values. Each resample draws n
+     * indices from the group's stream and takes the median of the values drawn: found by counting how often
+     * each value's rank is drawn and walking the ranks in sorted order (linear, no reordering), which gives
+     * exactly the median of the drawn values that a sort would.
+     */
     public static double[] medianInterval(double[] v, int resamples, double level, long seed) {
         if (v.length < 2) return new double[] {Double.NaN, Double.NaN};
+        int n = v.length;
+        double[] sorted = v.clone();
+        Arrays.sort(sorted);
+        int[] rank = new int[n];   // a position of v[i] in sorted (equal values share one: they are one value)
+        for (int i = 0; i < n; i++) rank[i] = Arrays.binarySearch(sorted, v[i]);
+        int lower = n % 2 == 1 ? n / 2 : n / 2 - 1;   // 0-based order statistics of the median
+        int upper = n / 2;
         SplittableRandom rng = new SplittableRandom(seed);
         double[] stats = new double[resamples];
-        double[] draw = new double[v.length];
+        int[] count = new int[n];
         for (int b = 0; b < resamples; b++) {
-            for (int i = 0; i < v.length; i++) draw[i] = v[rng.nextInt(v.length)];
-            stats[b] = medianInPlace(draw);
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) count[rank[rng.nextInt(n)]]++;
+            double lo = 0;
+            boolean haveLo = false;
+            int seen = 0;
+            for (int p = 0; ; p++) {
+                seen += count[p];
+                if (!haveLo && seen > lower) {
+                    lo = sorted[p];
+                    haveLo = true;
+                }
+                if (seen > upper) {
+                    stats[b] = n % 2 == 1 ? sorted[p] : 0.5 * (lo + sorted[p]);
+                    break;
+                }
+            }
         }
         return percentiles(stats, level);
     }
