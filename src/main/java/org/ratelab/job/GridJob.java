@@ -161,7 +161,7 @@ public final class GridJob {
         out.createBatchTables();
         Todo todo = Todo.of(plan, committed);
         try (Progress progress = Progress.start(spark.sparkContext(), todo.index().length, todo.cost(), progressTo)) {
-            return executeCounted(spark, plan, todo, committed.size(), out, options, progress.counters());
+            return executeCounted(spark, plan, todo, committed.size(), out, options, progress);
         }
     }
 
@@ -212,7 +212,7 @@ public final class GridJob {
     }
 
     private static Summary executeCounted(SparkSession spark, Plan plan, Todo todo, long resumed, OutputDir out,
-                                          Options options, Progress.Counters counters) throws IOException {
+                                          Options options, Progress progress) throws IOException {
         long t0 = System.currentTimeMillis();
         Analysis analysis = Analysis.of(plan);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -227,7 +227,7 @@ public final class GridJob {
             for (int b = 0; b < buckets.length; b++) for (int i : buckets[b]) loads[b] += plan.cost(i);
             taskCosts.add(loads);
         }
-        trainBatches(spark, jsc, out, plan.runs(), chunks, counters);
+        trainBatches(spark, jsc, out, plan.runs(), chunks, progress.counters());
 
         OutputDir.Staging staging = out.staging();
         try {
@@ -236,16 +236,21 @@ public final class GridJob {
             // over their points in the order they come, which must not depend on how runs were batched
             Dataset<Row> runsT = Schemas.read(spark, "runs", out.table("runs")).orderBy("run_index").coalesce(1);
             Dataset<Row> curvesT = Schemas.read(spark, "curves", out.table("curves"));
+            progress.stage("rates");
             Rates.compute(curvesT, runsT, analysis.fit()).write().mode(SaveMode.ErrorIfExists)
                     .parquet(staging.table("rates"));
             Dataset<Row> ratesT = spark.read().schema(Schemas.RATES).parquet(staging.table("rates"));
+            progress.stage("laws");
             ScalingLaws.compute(runsT, ratesT, curvesT, analysis.fit(), plan.zipLinks()).orderBy("experiment", "axis", "group_key", "metric")
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("laws"));
+            progress.stage("summaries");
             Summaries.compute(runsT, ratesT, analysis.fit()).orderBy("experiment", "group_key", "metric", "kind", "eps")
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("summaries"));
+            progress.stage("bounds");
             Bounds.compute(runsT, ratesT, curvesT).write().mode(SaveMode.ErrorIfExists)
                     .parquet(staging.table("bounds"));
             Dataset<Row> boundsT = spark.read().schema(Schemas.BOUNDS).parquet(staging.table("bounds"));
+            progress.stage("checks");
             Dataset<Row> checks = Checks.compute(spark, plan.spec().name(), analysis.checks(), runsT, ratesT,
                     curvesT, boundsT, analysis.fit(), plan.zipLinks());
             checks.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("checks"));
@@ -264,8 +269,10 @@ public final class GridJob {
                 throw new IllegalStateException("the runs table has " + rows + " rows for " + plan.runs().size()
                         + " planned runs");
             }
+            progress.stage("publishing the tables");
             staging.commit();
             out.clearStaging();  // every batch and table is committed: nothing is staged any more
+            progress.stage(null);
             double[] all = taskCosts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
             double total = Scheduler.total(all);
             double ratio = total == 0 ? 1.0 : Scheduler.listMakespan(all, cores) / (total / cores);

@@ -102,6 +102,14 @@ final class Progress implements AutoCloseable {
 
     Counters counters() { return counters; }
 
+    /** What the job does after training (shown after the run counts), or null while it trains. */
+    private volatile String stage;
+
+    /** Shows {@code what} as the job's current stage once the runs are trained (e.g. "laws"). */
+    void stage(String what) {
+        stage = what;
+    }
+
     private void loop() {
         String last = null;
         long lastPrint = 0;
@@ -133,8 +141,10 @@ final class Progress implements AutoCloseable {
         // Before 5% of the estimated cost is done the ETA is mostly noise (cheap runs tend to finish first).
         String eta = done >= total ? "0s" : costDone >= 0.05 * totalCost && costDone > 0
                 ? "~" + duration(elapsed * (totalCost - costDone) / costDone) : "?";
-        return String.format("ratelab: runs %d/%d (%d%%), %d diverged, %d failed, elapsed %s, ETA %s", done, total,
-                total == 0 ? 100 : 100 * done / total, (long) v[1], (long) v[2], duration(elapsed), eta);
+        String what = stage;
+        return String.format("ratelab: runs %d/%d (%d%%), %d diverged, %d failed, %selapsed %s, ETA %s", done, total,
+                total == 0 ? 100 : 100 * done / total, (long) v[1], (long) v[2],
+                what == null ? "" : "analysis: " + what + ", ", duration(elapsed), what == null ? eta : "-");
     }
 
     static String duration(double s) {
