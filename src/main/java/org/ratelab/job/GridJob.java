@@ -240,31 +240,36 @@ public final class GridJob {
             Rates.compute(curvesT, runsT, analysis.fit()).write().mode(SaveMode.ErrorIfExists)
                     .parquet(staging.table("rates"));
             Dataset<Row> ratesT = spark.read().schema(Schemas.RATES).parquet(staging.table("rates"));
-            progress.stage("laws");
-            ScalingLaws.compute(runsT, ratesT, curvesT, analysis.fit(), plan.zipLinks()).orderBy("experiment", "axis", "group_key", "metric")
-                    .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("laws"));
-            progress.stage("summaries");
-            Summaries.compute(runsT, ratesT, analysis.fit()).orderBy("experiment", "group_key", "metric", "kind", "eps")
-                    .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("summaries"));
-            progress.stage("bounds");
-            Bounds.compute(runsT, ratesT, curvesT).write().mode(SaveMode.ErrorIfExists)
-                    .parquet(staging.table("bounds"));
+            // laws, summaries, bounds and the runs' status counts read only runs, rates and curves: run at once,
+            // so that one query's planning on the driver overlaps another's tasks
+            progress.stage("laws, summaries, bounds");
+            Map<String, Long> counts = new TreeMap<>();
+            inParallel(List.of(
+                    () -> ScalingLaws.compute(runsT, ratesT, curvesT, analysis.fit(), plan.zipLinks())
+                            .orderBy("experiment", "axis", "group_key", "metric")
+                            .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("laws")),
+                    () -> Summaries.compute(runsT, ratesT, analysis.fit())
+                            .orderBy("experiment", "group_key", "metric", "kind", "eps")
+                            .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("summaries")),
+                    () -> Bounds.compute(runsT, ratesT, curvesT).write().mode(SaveMode.ErrorIfExists)
+                            .parquet(staging.table("bounds")),
+                    () -> {
+                        for (Row r : runsT.groupBy("status").count().collectAsList()) {
+                            counts.put(r.getString(0), r.getLong(1));
+                        }
+                    }));
             Dataset<Row> boundsT = spark.read().schema(Schemas.BOUNDS).parquet(staging.table("bounds"));
             progress.stage("checks");
             Dataset<Row> checks = Checks.compute(spark, plan.spec().name(), analysis.checks(), runsT, ratesT,
                     curvesT, boundsT, analysis.fit(), plan.zipLinks());
             checks.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("checks"));
-            // one small job each: the checks' pass/fail counts, and the runs by status (whose sum is the runs table's size)
+            // one small job: the checks' pass/fail counts
             Row tally = spark.read().schema(Schemas.CHECKS).parquet(staging.table("checks"))
                     .selectExpr("count(*)", "count_if(NOT passed)").first();
             long nChecks = tally.getLong(0);
             long failed = tally.getLong(1);
-            Map<String, Long> counts = new TreeMap<>();
             long rows = 0;
-            for (Row r : runsT.groupBy("status").count().collectAsList()) {
-                counts.put(r.getString(0), r.getLong(1));
-                rows += r.getLong(1);
-            }
+            for (long c : counts.values()) rows += c;
             if (rows != plan.runs().size()) {
                 throw new IllegalStateException("the runs table has " + rows + " rows for " + plan.runs().size()
                         + " planned runs");
@@ -285,6 +290,38 @@ public final class GridJob {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Runs the pieces of work at once, one thread each, and waits for all of them; the first failure (in list
+     * order) is thrown once every piece has ended, so no query is left running against the staging directory.
+     */
+    static void inParallel(List<Runnable> work) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(work.size(), r -> {
+            Thread t = new Thread(r, "ratelab-analysis");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Runnable w : work) futures.add(pool.submit(w));
+            Throwable first = null;
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (first == null) first = e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+            if (first instanceof RuntimeException re) throw re;
+            if (first instanceof Error err) throw err;
+            if (first != null) throw new IOException(first);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -1,7 +1,10 @@
 package org.ratelab.job;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -44,5 +47,27 @@ class BatchesTest {
         // an explicit --batch-runs wins
         assertEquals(12, GridJob.batches(todo(same(24, 1e6)), 4, 2, 2).size());
         assertEquals(0, GridJob.batches(todo(), 4, 2, 0).size());
+    }
+
+    /** The analysis's parallel queries: every piece ends before the first failure, in list order, is thrown. */
+    @Test
+    void inParallelWaitsForEveryPieceAndThrowsTheFirstFailure() {
+        java.util.concurrent.atomic.AtomicBoolean slowEnded = new java.util.concurrent.atomic.AtomicBoolean();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> GridJob.inParallel(List.of(
+                () -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException x) {
+                        throw new AssertionError(x);
+                    }
+                    slowEnded.set(true);
+                },
+                () -> { throw new IllegalStateException("second"); },
+                () -> { throw new IllegalArgumentException("third"); })));
+        assertEquals("second", e.getMessage());
+        assertTrue(slowEnded.get());
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        assertDoesNotThrow(() -> GridJob.inParallel(List.of(n::incrementAndGet, n::incrementAndGet)));
+        assertEquals(2, n.get());
     }
 }
