@@ -77,10 +77,7 @@ class MuonTest {
     @SuppressWarnings("unchecked")
     static Stream<Arguments> cases() throws Exception {
         Map<String, Object> g = TorchGoldensTest.goldens("muon_goldens.json");
-        Map<String, Map<String, Object>> problems = new LinkedHashMap<>();
-        for (Object p : (List<Object>) g.get("problems")) {
-            problems.put((String) ((Map<String, Object>) p).get("name"), (Map<String, Object>) p);
-        }
+        Map<String, Map<String, Object>> problems = TorchGoldensTest.problemsByName(g);
         List<Arguments> out = new ArrayList<>();
         for (Object c : (List<Object>) g.get("cases")) {
             Map<String, Object> cm = (Map<String, Object>) c;

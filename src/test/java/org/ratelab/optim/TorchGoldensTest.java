@@ -24,6 +24,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TorchGoldensTest {
     static final double TOL = 1e-12;
 
+    /** A goldens file's {@code problems}, by name. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> problemsByName(Map<String, Object> goldens) {
+        Map<String, Map<String, Object>> problems = new java.util.LinkedHashMap<>();
+        for (Object p : (List<Object>) goldens.get("problems")) {
+            problems.put((String) ((Map<String, Object>) p).get("name"), (Map<String, Object>) p);
+        }
+        return problems;
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> goldens(String file) throws Exception {
         try (InputStream in = TorchGoldensTest.class.getResourceAsStream("/goldens/" + file)) {
