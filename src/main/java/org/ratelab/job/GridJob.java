@@ -244,10 +244,17 @@ public final class GridJob {
             // so that one query's planning on the driver overlaps another's tasks
             progress.stage("laws, summaries, bounds");
             Map<String, Long> counts = new TreeMap<>();
+            org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
             inParallel(List.of(
-                    () -> ScalingLaws.compute(runsT, ratesT, curvesT, analysis.fit(), plan.zipLinks())
-                            .orderBy("experiment", "axis", "group_key", "metric")
-                            .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("laws")),
+                    () -> {
+                        if (!mayHaveLaws(plan)) {
+                            emptyTable(staging.table("laws"), Schemas.LAWS, hadoop);
+                            return;
+                        }
+                        ScalingLaws.compute(runsT, ratesT, curvesT, analysis.fit(), plan.zipLinks())
+                                .orderBy("experiment", "axis", "group_key", "metric")
+                                .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("laws"));
+                    },
                     () -> Summaries.compute(runsT, ratesT, analysis.fit())
                             .orderBy("experiment", "group_key", "metric", "kind", "eps")
                             .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("summaries")),
@@ -258,16 +265,22 @@ public final class GridJob {
                             counts.put(r.getString(0), r.getLong(1));
                         }
                     }));
-            Dataset<Row> boundsT = spark.read().schema(Schemas.BOUNDS).parquet(staging.table("bounds"));
-            progress.stage("checks");
-            Dataset<Row> checks = Checks.compute(spark, plan.spec().name(), analysis.checks(), runsT, ratesT,
-                    curvesT, boundsT, analysis.fit(), plan.zipLinks());
-            checks.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("checks"));
-            // one small job: the checks' pass/fail counts
-            Row tally = spark.read().schema(Schemas.CHECKS).parquet(staging.table("checks"))
-                    .selectExpr("count(*)", "count_if(NOT passed)").first();
-            long nChecks = tally.getLong(0);
-            long failed = tally.getLong(1);
+            long nChecks = 0;
+            long failed = 0;
+            if (analysis.checks().isEmpty()) {   // a spec without checks: nothing to ask Spark
+                emptyTable(staging.table("checks"), Schemas.CHECKS, hadoop);
+            } else {
+                Dataset<Row> boundsT = spark.read().schema(Schemas.BOUNDS).parquet(staging.table("bounds"));
+                progress.stage("checks");
+                Dataset<Row> checks = Checks.compute(spark, plan.spec().name(), analysis.checks(), runsT, ratesT,
+                        curvesT, boundsT, analysis.fit(), plan.zipLinks());
+                checks.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("checks"));
+                // one small job: the checks' pass/fail counts
+                Row tally = spark.read().schema(Schemas.CHECKS).parquet(staging.table("checks"))
+                        .selectExpr("count(*)", "count_if(NOT passed)").first();
+                nChecks = tally.getLong(0);
+                failed = tally.getLong(1);
+            }
             long rows = 0;
             for (long c : counts.values()) rows += c;
             if (rows != plan.runs().size()) {
@@ -290,6 +303,29 @@ public final class GridJob {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Whether the laws table can have a row: a law needs two distinct values of an axis other than
+     * {@code seed} ({@link ScalingLaws}), so a grid of seeds alone (or of one-valued axes) has none, and its
+     * empty laws table is written without a Spark query.
+     */
+    static boolean mayHaveLaws(Plan plan) {
+        for (Map.Entry<String, List<String>> a : plan.axisValues().entrySet()) {
+            if (!a.getKey().equals("seed") && a.getValue().size() >= 2) return true;
+        }
+        return false;
+    }
+
+    /** A table of no rows: one Parquet file with the table's schema, as Spark writes an empty table. */
+    static void emptyTable(String dir, org.apache.spark.sql.types.StructType schema,
+                           org.apache.hadoop.conf.Configuration conf) {
+        try {
+            ParquetFiles.writeRows(new org.apache.hadoop.fs.Path(dir, "part-00000-empty.parquet"), conf, schema,
+                    List.of());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
