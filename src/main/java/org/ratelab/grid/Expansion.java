@@ -363,8 +363,7 @@ final class Expansion extends AbstractList<RunConfig> implements RandomAccess, j
     public RunConfig get(int index) {
         Entry e = entryOf(index);
         int[] at = at(e, index);
-        int[] c = new int[e.sections.length];
-        for (int s = 0; s < c.length; s++) c[s] = combo(e.sections[s].dims, e.sizes, at);
+        int[] c = sectionCombos(e, at);
         String json = join(e, c, false);
         String runId = Planner.hash(join(e, c, true));
         Map<String, String> axes = new LinkedHashMap<>();
@@ -393,10 +392,14 @@ final class Expansion extends AbstractList<RunConfig> implements RandomAccess, j
     /** Run {@code index}'s run_id, {@code get(index).runId()} without binding the rest of the run. */
     String runId(int index) {
         Entry e = entryOf(index);
-        int[] at = at(e, index);
+        return Planner.hash(join(e, sectionCombos(e, at(e, index)), true));
+    }
+
+    /** Each section's combination index for the dimension indices {@code at}. */
+    private static int[] sectionCombos(Entry e, int[] at) {
         int[] c = new int[e.sections.length];
         for (int s = 0; s < c.length; s++) c[s] = combo(e.sections[s].dims, e.sizes, at);
-        return Planner.hash(join(e, c, true));
+        return c;
     }
 
     private Entry entryOf(int index) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,10 +90,7 @@ class SchedulePluginJarTest {
     }
 
     static String[] cli(int expect, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        assertEquals(expect, Main.execute(args, new PrintWriter(out), new PrintWriter(err)), String.join(" ", args) + ": " + err);
-        return new String[] {out.toString(), err.toString()};
+        return PluginJarTest.cli(expect, args);
     }
 
     @Test
