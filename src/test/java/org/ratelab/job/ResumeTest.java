@@ -26,9 +26,9 @@ import org.ratelab.spec.SpecLoader;
 import org.ratelab.table.OutputDir;
 
 /**
- * The driver is killed with SIGKILL at a random moment after its first batch committed; {@code --resume}
- * then trains only the runs not committed, and the tables equal those of an uninterrupted run value for
- * value, with exactly one runs row and one curve per run_id.
+ * The driver is killed with SIGKILL at a random moment after a random number of its batches committed;
+ * {@code --resume} then trains only the runs not committed, and the tables equal those of an uninterrupted
+ * run value for value, with exactly one runs row and one curve per run_id.
  */
 class ResumeTest {
     /** 3 optimizers x 3 widths x 4 seeds = 36 runs, committed 2 at a time: 18 batches to kill among. */
@@ -55,9 +55,16 @@ class ResumeTest {
                 "--partitions", "2", "--batch-runs", "2");
         Path batches = out.resolve(OutputDir.BATCHES);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (batchNames(batches).isEmpty() && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
-        assertTrue(p.isAlive(), "the job ended before its first batch was seen: " + Files.readString(killedLog));
-        long delay = random.nextInt(1500);
+        // the kill lands after a random number of committed batches (at most half of them, so that a fast
+        // machine committing a batch every few tens of ms still leaves runs to resume), then a random part of
+        // a batch's time later: mid-batch, while a batch may be publishing its files
+        int killAfter = 1 + random.nextInt(n / 2 / 2);
+        while (batchNames(batches).size() < killAfter && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertTrue(p.isAlive(), "the job ended before " + killAfter + " batches were seen: "
+                + Files.readString(killedLog));
+        long delay = random.nextInt(40);
         Thread.sleep(delay);
         assertTrue(p.isAlive(), "the job ended before the kill (delay " + delay + " ms): "
                 + Files.readString(killedLog));
@@ -65,8 +72,8 @@ class ResumeTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         Map<String, Set<String>> before = committed(batches);
         Set<String> committedBefore = union(before);
-        System.out.printf("ResumeTest: kill seed %d, %d ms after the first batch: %d of %d runs committed in %d "
-                + "batches%n", seed, delay, committedBefore.size(), n, before.size());
+        System.out.printf("ResumeTest: kill seed %d, %d ms after batch %d: %d of %d runs committed in %d "
+                + "batches%n", seed, delay, killAfter, committedBefore.size(), n, before.size());
         assertTrue(committedBefore.size() < n, "the kill landed after every batch committed");
         // the committed batches are the runs and curves tables: a killed job shows runs of committed batches
         // only (of the last one perhaps not yet all: it is published file by file, curves first), never others
