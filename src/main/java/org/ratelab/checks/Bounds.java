@@ -62,7 +62,11 @@ public final class Bounds {
         return j.flatMap((FlatMapFunction<Row, Row>) Bounds::bounds, Encoders.row(Schemas.BOUNDS));
     }
 
-    static Iterator<Row> bounds(Row r) throws Exception {
+    /**
+     * One run's bounds rows: r is (run_id, experiment, optimizer, lr, lr_scale, config_json, smoothness,
+     * pl_constant, L_hat, mu_hat, rho, expo, alpha, sigma), as {@link #compute} joins it.
+     */
+    public static Iterator<Row> bounds(Row r) throws Exception {
         List<Row> out = new ArrayList<>();
         String runId = r.getString(0);
         String experiment = r.getString(1);

@@ -59,7 +59,11 @@ public final class Rates {
                         Encoders.row(Schemas.RATES));
     }
 
-    static Iterator<Row> fitRun(String runId, Iterator<Row> it, FitSpec spec) {
+    /**
+     * One run's rates rows from its curve points, in any order: rows of (run_id, experiment, optimizer, step,
+     * oracle_calls, loss, grad_norm_sq, f_star, batch_size, test_loss), as {@link #compute} joins them.
+     */
+    public static Iterator<Row> fitRun(String runId, Iterator<Row> it, FitSpec spec) {
         List<Row> rows = new ArrayList<>();
         while (it.hasNext()) rows.add(it.next());
         rows.sort((a, b) -> Long.compare(a.getLong(3), b.getLong(3)));

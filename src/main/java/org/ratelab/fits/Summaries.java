@@ -41,12 +41,14 @@ public final class Summaries {
         return groupKey(axes, "seed");
     }
 
-    static String key(Row r) throws Exception {
+    /** The group of a (experiment, axes_json, metric, kind, eps, value) row, as {@link #compute} groups. */
+    public static String key(Row r) throws Exception {
         return r.getString(0) + "\u0000" + groupKey(r.getString(1)) + "\u0000" + r.getString(2) + "\u0000"
                 + r.getString(3) + "\u0000" + (r.isNullAt(4) ? "" : r.getDouble(4));
     }
 
-    static Iterator<Row> summarize(String key, Iterator<Row> it, FitSpec spec) throws Exception {
+    /** One summaries row from the rows of a group, in the order they come (the bootstrap draws by position). */
+    public static Iterator<Row> summarize(String key, Iterator<Row> it, FitSpec spec) throws Exception {
         List<Double> vals = new ArrayList<>();
         Row first = null;
         int runs = 0;

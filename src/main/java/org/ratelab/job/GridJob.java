@@ -231,20 +231,66 @@ public final class GridJob {
 
         OutputDir.Staging staging = out.staging();
         try {
-            // the committed batches are the runs and curves tables: the other tables are derived from them
-            // as one partition in run_index order, as the one-file runs table read before: law fits bootstrap
-            // over their points in the order they come, which must not depend on how runs were batched
-            Dataset<Row> runsT = Schemas.read(spark, "runs", out.table("runs")).orderBy("run_index").coalesce(1);
+            Derived d = derive(spark, plan, analysis, out, staging, progress::stage,
+                    LocalAnalysis.applies(spark, out.committedRows("curves")));
+            Map<String, Long> counts = d.statusCounts();
+            long rows = 0;
+            for (long c : counts.values()) rows += c;
+            if (rows != plan.runs().size()) {
+                throw new IllegalStateException("the runs table has " + rows + " rows for " + plan.runs().size()
+                        + " planned runs");
+            }
+            progress.stage("publishing the tables");
+            staging.commit();
+            out.clearStaging();  // every batch and table is committed: nothing is staged any more
+            progress.stage(null);
+            double[] all = taskCosts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+            double total = Scheduler.total(all);
+            double ratio = total == 0 ? 1.0 : Scheduler.listMakespan(all, cores) / (total / cores);
+            return new Summary(plan.runs().size(), counts, System.currentTimeMillis() - t0, ratio, d.checks(),
+                    d.checksFailed(), resumed, chunks.size());
+        } catch (IOException | RuntimeException e) {
+            try {
+                staging.discard();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** What deriving the tables gives back: the runs' status counts and the checks' tally. */
+    record Derived(Map<String, Long> statusCounts, long checks, long checksFailed) {}
+
+    /**
+     * Writes the derived tables (rates, laws, summaries, bounds, checks) of the committed runs and curves of
+     * {@code out} under {@code staging}: on the driver in plain Java ({@link LocalAnalysis}) when {@code local},
+     * else as Spark queries; the checks are Spark queries either way.
+     */
+    static Derived derive(SparkSession spark, Plan plan, Analysis analysis, OutputDir out, OutputDir.Staging staging,
+                          java.util.function.Consumer<String> stage, boolean local) throws IOException {
+        Map<String, Long> counts = new TreeMap<>();
+        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        if (local) {
+            // a small output: the same functions on the driver, without planning a Spark query
+            stage.accept("rates, laws, summaries, bounds");
+            try {
+                counts.putAll(LocalAnalysis.write(out, staging, plan, analysis.fit(), mayHaveLaws(plan), hadoop));
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            Dataset<Row> runsT = runsTable(spark, out);
             Dataset<Row> curvesT = Schemas.read(spark, "curves", out.table("curves"));
-            progress.stage("rates");
+            stage.accept("rates");
             Rates.compute(curvesT, runsT, analysis.fit()).write().mode(SaveMode.ErrorIfExists)
                     .parquet(staging.table("rates"));
             Dataset<Row> ratesT = spark.read().schema(Schemas.RATES).parquet(staging.table("rates"));
-            // laws, summaries, bounds and the runs' status counts read only runs, rates and curves: run at once,
-            // so that one query's planning on the driver overlaps another's tasks
-            progress.stage("laws, summaries, bounds");
-            Map<String, Long> counts = new TreeMap<>();
-            org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+            // laws, summaries, bounds and the runs' status counts read only runs, rates and curves: run at
+            // once, so that one query's planning on the driver overlaps another's tasks
+            stage.accept("laws, summaries, bounds");
             inParallel(List.of(
                     () -> {
                         if (!mayHaveLaws(plan)) {
@@ -265,45 +311,36 @@ public final class GridJob {
                             counts.put(r.getString(0), r.getLong(1));
                         }
                     }));
-            long nChecks = 0;
-            long failed = 0;
-            if (analysis.checks().isEmpty()) {   // a spec without checks: nothing to ask Spark
-                emptyTable(staging.table("checks"), Schemas.CHECKS, hadoop);
-            } else {
-                Dataset<Row> boundsT = spark.read().schema(Schemas.BOUNDS).parquet(staging.table("bounds"));
-                progress.stage("checks");
-                Dataset<Row> checks = Checks.compute(spark, plan.spec().name(), analysis.checks(), runsT, ratesT,
-                        curvesT, boundsT, analysis.fit(), plan.zipLinks());
-                checks.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("checks"));
-                // one small job: the checks' pass/fail counts
-                Row tally = spark.read().schema(Schemas.CHECKS).parquet(staging.table("checks"))
-                        .selectExpr("count(*)", "count_if(NOT passed)").first();
-                nChecks = tally.getLong(0);
-                failed = tally.getLong(1);
-            }
-            long rows = 0;
-            for (long c : counts.values()) rows += c;
-            if (rows != plan.runs().size()) {
-                throw new IllegalStateException("the runs table has " + rows + " rows for " + plan.runs().size()
-                        + " planned runs");
-            }
-            progress.stage("publishing the tables");
-            staging.commit();
-            out.clearStaging();  // every batch and table is committed: nothing is staged any more
-            progress.stage(null);
-            double[] all = taskCosts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
-            double total = Scheduler.total(all);
-            double ratio = total == 0 ? 1.0 : Scheduler.listMakespan(all, cores) / (total / cores);
-            return new Summary(plan.runs().size(), counts, System.currentTimeMillis() - t0, ratio, nChecks,
-                    failed, resumed, chunks.size());
-        } catch (IOException | RuntimeException e) {
-            try {
-                staging.discard();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
         }
+        long nChecks = 0;
+        long failed = 0;
+        if (analysis.checks().isEmpty()) {   // a spec without checks: nothing to ask Spark
+            emptyTable(staging.table("checks"), Schemas.CHECKS, hadoop);
+        } else {
+            Dataset<Row> runsT = runsTable(spark, out);
+            Dataset<Row> curvesT = Schemas.read(spark, "curves", out.table("curves"));
+            Dataset<Row> ratesT = spark.read().schema(Schemas.RATES).parquet(staging.table("rates"));
+            Dataset<Row> boundsT = spark.read().schema(Schemas.BOUNDS).parquet(staging.table("bounds"));
+            stage.accept("checks");
+            Dataset<Row> checks = Checks.compute(spark, plan.spec().name(), analysis.checks(), runsT, ratesT,
+                    curvesT, boundsT, analysis.fit(), plan.zipLinks());
+            checks.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("checks"));
+            // one small job: the checks' pass/fail counts
+            Row tally = spark.read().schema(Schemas.CHECKS).parquet(staging.table("checks"))
+                    .selectExpr("count(*)", "count_if(NOT passed)").first();
+            nChecks = tally.getLong(0);
+            failed = tally.getLong(1);
+        }
+        return new Derived(counts, nChecks, failed);
+    }
+
+    /**
+     * The runs table as the derived tables read it: one partition in run_index order, as the one-file runs
+     * table read before. Law fits bootstrap over their points in the order they come, which must not depend on
+     * how runs were batched.
+     */
+    static Dataset<Row> runsTable(SparkSession spark, OutputDir out) {
+        return Schemas.read(spark, "runs", out.table("runs")).orderBy("run_index").coalesce(1);
     }
 
     /**

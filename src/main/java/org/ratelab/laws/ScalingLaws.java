@@ -146,7 +146,12 @@ public final class ScalingLaws {
         return wide.selectExpr("run_id", stack.toString()).where(col("value").isNotNull());
     }
 
-    static Iterator<Row> points(Row r, Map<String, java.util.Set<String>> links) throws Exception {
+    /**
+     * One run's law points: r is (experiment, axes_json, seed, the {@link #RUN_METRICS}, and a list of
+     * (metric, kind, eps, value) rows of its rates and curve statistics, or null), as {@link #compute} joins it;
+     * each point's first field is its law's key.
+     */
+    public static Iterator<Row> points(Row r, Map<String, java.util.Set<String>> links) throws Exception {
         String experiment = r.getString(0);
         Map<String, String> axes = JSON.readValue(r.getString(1), new TypeReference<LinkedHashMap<String, String>>() {});
         long seed = r.getLong(2);
@@ -197,7 +202,8 @@ public final class ScalingLaws {
         return Summaries.groupKey(axes, axis, zipped);
     }
 
-    static Iterator<Row> fit(String key, Iterator<Row> it, FitSpec spec) {
+    /** One laws row (or none) from the points of one key, in any order. */
+    public static Iterator<Row> fit(String key, Iterator<Row> it, FitSpec spec) {
         Map<Long, List<double[]>> bySeed = new TreeMap<>();
         TreeSet<Double> xs = new TreeSet<>();
         Row first = null;

@@ -37,7 +37,7 @@ import org.apache.parquet.schema.Type;
  * in the order Spark packs them into partitions (largest first, then by path), so ties of a sort keep the
  * order Spark shows on a local read.
  */
-final class ParquetTables {
+public final class ParquetTables {
     private ParquetTables() {}
 
     /** Classes a first read loads, in the order it loads them (see {@link Report#warmUp}). */
@@ -137,12 +137,12 @@ final class ParquetTables {
      * Calls {@code row} with every row of the table under {@code dir}: an array of the values of
      * {@code columns}, in that order (a new array per row).
      */
-    static void scan(FileSystem fs, Path dir, List<String> columns, Consumer<Object[]> row) throws IOException {
+    public static void scan(FileSystem fs, Path dir, List<String> columns, Consumer<Object[]> row) throws IOException {
         for (DataFile f : files(fs, dir)) scan(fs, f, columns, row);
     }
 
     /** Every row of the table under {@code dir}, as {@link #scan} gives them. */
-    static List<Object[]> read(FileSystem fs, Path dir, List<String> columns) throws IOException {
+    public static List<Object[]> read(FileSystem fs, Path dir, List<String> columns) throws IOException {
         List<Object[]> out = new ArrayList<>();
         scan(fs, dir, columns, out::add);
         return out;

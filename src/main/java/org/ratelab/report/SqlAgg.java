@@ -12,14 +12,14 @@ import java.util.Comparator;
  * grouping on doubles with −0.0 and NaN normalized, ORDER BY with strings compared as UTF-8 bytes (code
  * points) and nulls first, {@code CAST(double AS STRING)} and {@code get_json_object}.
  */
-final class SqlAgg {
+public final class SqlAgg {
     private SqlAgg() {}
 
     /** Spark's string order: UTF-8 bytes, unsigned, which is the order of code points (not of UTF-16 units). */
-    static final Comparator<String> STRINGS = SqlAgg::compareCodePoints;
+    public static final Comparator<String> STRINGS = SqlAgg::compareCodePoints;
 
     /** Spark's double order: NaN above everything, −0.0 equal to 0.0. */
-    static final Comparator<Double> DOUBLES = (x, y) -> x.doubleValue() == y.doubleValue() ? 0 : Double.compare(x, y);
+    public static final Comparator<Double> DOUBLES = (x, y) -> x.doubleValue() == y.doubleValue() ? 0 : Double.compare(x, y);
 
     static int compareCodePoints(String a, String b) {
         int i = 0, j = 0;

@@ -162,6 +162,15 @@ public final class OutputDir {
         return ids;
     }
 
+    /** The rows the committed batches hold in {@code table} ({@code runs} or {@code curves}), as their file lists say. */
+    public long committedRows(String table) throws IOException {
+        long n = 0;
+        for (Path batch : committedBatches()) {
+            for (ParquetFiles.DataFile f : dataFiles(batch)) if (f.path().startsWith(table + "/")) n += f.rows();
+        }
+        return n;
+    }
+
     private List<String> lines(Path list) throws IOException {
         if (!fs.exists(list)) throw new CorruptOutputException(list + ": missing; the batch is incomplete");
         List<String> out = new ArrayList<>();

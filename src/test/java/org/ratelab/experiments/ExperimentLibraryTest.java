@@ -32,7 +32,8 @@ import org.ratelab.table.OutputDir;
  * The experiment library (issue #7): every {@code conf/experiments/*.yaml} plans with each profile (smoke,
  * default, large), names its THEORY.md claim and seed reference, and its smoke profile runs end to end on the
  * shared session, writing one runs row per planned run and at least one checks row per declared check (law
- * checks that span several groups write one row per group). Verdicts are not asserted here: the smoke profile
+ * checks that span several groups write one row per group), and its derived tables are the same when computed
+ * on the driver and by Spark queries (LocalAnalysisTest). Verdicts are not asserted here: the smoke profile
  * is too small for them; the default profile is what must pass (jobs/reproduce-all).
  */
 class ExperimentLibraryTest {
@@ -40,6 +41,14 @@ class ExperimentLibraryTest {
     static final List<String> PROFILES = List.of("smoke", "default", "large");
 
     @TempDir static Path dir;
+    /** The smoke outputs whose derived tables both engines computed alike (LocalAnalysisTest). */
+    static final java.util.concurrent.atomic.AtomicInteger COMPARED = new java.util.concurrent.atomic.AtomicInteger();
+
+    @org.junit.jupiter.api.AfterAll
+    static void mostSmokeOutputsWereDerivedByBothEngines() {
+        assertTrue(COMPARED.get() >= 15, "only " + COMPARED.get() + " smoke outputs were small enough for the "
+                + "local analysis");
+    }
 
     static List<Path> specs() throws IOException {
         try (Stream<Path> s = Files.list(LIBRARY)) {
@@ -97,6 +106,7 @@ class ExperimentLibraryTest {
                 Set<String> written = new TreeSet<>(spark.read().parquet(out.table("runs")).select("run_id")
                         .as(Encoders.STRING()).collectAsList());
                 assertEquals(planned, written, "runs rows = planned runs");
+                if (org.ratelab.job.LocalAnalysisTest.assertEnginesAgree(spark, plan, out)) COMPARED.incrementAndGet();
 
                 List<CheckSpec> declared = CheckSpec.parseAll(plan.spec().sections().get("checks"));
                 if (declared.isEmpty()) return; // quickstart: a demo without verdicts

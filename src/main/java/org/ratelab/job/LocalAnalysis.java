@@ -1,0 +1,275 @@
+package org.ratelab.job;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.ratelab.checks.Bounds;
+import org.ratelab.fits.FitSpec;
+import org.ratelab.fits.Rates;
+import org.ratelab.fits.Summaries;
+import org.ratelab.grid.Plan;
+import org.ratelab.laws.ScalingLaws;
+import org.ratelab.probes.Metrics;
+import org.ratelab.report.ParquetTables;
+import org.ratelab.report.SqlAgg;
+import org.ratelab.table.OutputDir;
+import org.ratelab.table.ParquetFiles;
+import org.ratelab.table.Schemas;
+
+/**
+ * The rates, laws, summaries and bounds tables of a small output computed on the driver in plain Java: the
+ * same per-run and per-group functions the Spark queries call ({@link Rates#fitRun}, {@link Summaries#summarize},
+ * {@link ScalingLaws#points} and {@link ScalingLaws#fit}, {@link Bounds#bounds}), fed the same rows in the
+ * same order, so every value is the one the Spark queries give ({@code LocalAnalysisTest} holds the two side by
+ * side). A cold JVM spends seconds planning and compiling Spark queries that have a few thousand rows to read;
+ * here they take tens of milliseconds.
+ *
+ * <p>Order matters where a bootstrap draws values by position (summaries). Spark groups by key after a
+ * shuffle whose partitions adaptive execution coalesces into one when the shuffled data is under
+ * {@code spark.sql.adaptive.coalescePartitions.minPartitionSize} (1 MB): the group-by's sort then orders that
+ * one partition, so the rates come in run_id order, and each summary's values in the order of the rates. The
+ * local path is taken only where that holds: adaptive execution and its coalescing on (Spark's defaults and
+ * ratelab's), and at most {@value #MAX_CURVE_ROWS} curve rows (about a third of that megabyte).
+ */
+final class LocalAnalysis {
+    private LocalAnalysis() {}
+
+    /** The most curve rows the local path reads. */
+    static final long MAX_CURVE_ROWS = 3_000;
+
+    private static final List<String> CURVE_COLUMNS = curveColumns();
+
+    private static List<String> curveColumns() {
+        List<String> c = new ArrayList<>(List.of("run_id", "experiment", "optimizer", "step", "oracle_calls"));
+        c.addAll(Metrics.NAMES);
+        return c;
+    }
+
+    /** Whether the derived tables of an output with this many curve rows are computed here. */
+    static boolean applies(SparkSession spark, long curveRows) {
+        if (curveRows > MAX_CURVE_ROWS) return false;
+        if (!Boolean.parseBoolean(spark.conf().get("spark.ratelab.localAnalysis", "true"))) return false;
+        return Boolean.parseBoolean(spark.conf().get("spark.sql.adaptive.enabled", "true"))
+                && Boolean.parseBoolean(spark.conf().get("spark.sql.adaptive.coalescePartitions.enabled", "true"));
+    }
+
+    /**
+     * Reads the runs and curves tables of {@code out}, writes rates, laws (empty unless {@code laws}), summaries
+     * and bounds under {@code staging}, and returns the runs' status counts.
+     */
+    static Map<String, Long> write(OutputDir out, OutputDir.Staging staging, Plan plan, FitSpec fit, boolean laws,
+                                   Configuration conf) throws Exception {
+        FileSystem fs = out.root().getFileSystem(conf);
+        List<String> runCols = List.of(Schemas.RUNS.fieldNames());
+        List<Row> runs = new ArrayList<>();
+        for (Object[] r : ParquetTables.read(fs, new Path(out.table("runs")), runCols)) runs.add(RowFactory.create(r));
+        int runIndex = Schemas.RUNS.fieldIndex("run_index");
+        runs.sort(Comparator.comparingInt(r -> r.getInt(runIndex)));
+        Map<String, List<Object[]>> curves = new HashMap<>();
+        ParquetTables.scan(fs, new Path(out.table("curves")), CURVE_COLUMNS,
+                c -> curves.computeIfAbsent((String) c[0], k -> new ArrayList<>()).add(c));
+        Map<String, Row> byId = new HashMap<>();
+        int runId = Schemas.RUNS.fieldIndex("run_id");
+        for (Row r : runs) byId.put(r.getString(runId), r);
+
+        List<Row> rates = rates(runs, curves, fit);
+        Map<String, List<Row>> ratesByRun = new HashMap<>();
+        for (Row r : rates) ratesByRun.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
+        put(staging, "rates", Schemas.RATES, rates, conf);
+        put(staging, "bounds", Schemas.BOUNDS, bounds(runs, ratesByRun, curves), conf);
+        put(staging, "summaries", Schemas.SUMMARIES, summaries(rates, byId, fit), conf);
+        put(staging, "laws", Schemas.LAWS, laws ? laws(runs, ratesByRun, curves, fit, plan.zipLinks()) : List.of(),
+                conf);
+        Map<String, Long> counts = new TreeMap<>();
+        int status = Schemas.RUNS.fieldIndex("status");
+        for (Row r : runs) counts.merge(r.getString(status), 1L, Long::sum);
+        return counts;
+    }
+
+    private static void put(OutputDir.Staging staging, String table, StructType schema, List<Row> rows,
+                            Configuration conf) throws IOException {
+        ParquetFiles.writeRows(new Path(staging.table(table), "part-00000-local.parquet"), conf, schema, rows);
+    }
+
+    /** {@link Rates#compute}: curves joined with runs, grouped by run in run_id order. */
+    static List<Row> rates(List<Row> runs, Map<String, List<Object[]>> curves, FitSpec fit) {
+        int id = Schemas.RUNS.fieldIndex("run_id");
+        int optimal = Schemas.RUNS.fieldIndex("optimal_loss");
+        int batch = Schemas.RUNS.fieldIndex("batch_size");
+        List<Row> sorted = new ArrayList<>(runs);
+        sorted.sort(Comparator.comparing((Row r) -> r.getString(id), SqlAgg.STRINGS));
+        int loss = CURVE_COLUMNS.indexOf("loss");
+        int grad = CURVE_COLUMNS.indexOf("grad_norm_sq");
+        int test = CURVE_COLUMNS.indexOf("test_loss");
+        List<Row> out = new ArrayList<>();
+        for (Row run : sorted) {
+            List<Object[]> points = curves.get(run.getString(id));
+            if (points == null) continue;   // an inner join: a run without a point has no rates
+            Double fStar = run.isNullAt(optimal) ? 0.0 : run.getDouble(optimal);
+            List<Row> pts = new ArrayList<>(points.size());
+            for (Object[] c : points) {
+                pts.add(RowFactory.create(c[0], c[1], c[2], c[3], c[4], c[loss], c[grad], fStar, run.get(batch),
+                        c[test]));
+            }
+            Rates.fitRun(run.getString(id), pts.iterator(), fit).forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    /** {@link Bounds#compute}: each run with its loss/linear and loss/power rates and its curve's α and σ. */
+    static List<Row> bounds(List<Row> runs, Map<String, List<Row>> rates, Map<String, List<Object[]>> curves)
+            throws Exception {
+        String[] cols = {"run_id", "experiment", "optimizer", "lr", "lr_scale", "config_json", "smoothness",
+            "pl_constant", "L_hat", "mu_hat"};
+        int alpha = CURVE_COLUMNS.indexOf("loj_alpha");
+        int sigma = CURVE_COLUMNS.indexOf("noise_ratio");
+        List<Row> out = new ArrayList<>();
+        for (Row run : runs) {
+            Object[] v = new Object[cols.length + 4];
+            for (int i = 0; i < cols.length; i++) v[i] = run.get(Schemas.RUNS.fieldIndex(cols[i]));
+            String id = run.getString(0);
+            v[cols.length] = rate(rates.get(id), "linear");
+            v[cols.length + 1] = rate(rates.get(id), "power");
+            List<Object[]> points = curves.get(id);
+            v[cols.length + 2] = points == null ? null : sqlExtreme(points, alpha, false);
+            v[cols.length + 3] = points == null ? null : sqlExtreme(points, sigma, true);
+            Bounds.bounds(RowFactory.create(v)).forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    /** The value of a run's loss rate of this kind (a left join: null when the run has none). */
+    private static Double rate(List<Row> rates, String kind) {
+        if (rates == null) return null;
+        for (Row r : rates) {
+            if (r.getString(3).equals("loss") && r.getString(4).equals(kind)) return r.isNullAt(5) ? null : r.getDouble(5);
+        }
+        return null;
+    }
+
+    /** Spark's {@code max} (or {@code min}) of a double column: nulls skipped, NaN the largest value. */
+    static Double sqlExtreme(List<Object[]> rows, int col, boolean max) {
+        Double best = null;
+        for (Object[] r : rows) {
+            Double v = (Double) r[col];
+            if (v == null) continue;
+            if (best == null || (max ? SqlAgg.DOUBLES.compare(v, best) > 0 : SqlAgg.DOUBLES.compare(v, best) < 0)) {
+                best = v;
+            }
+        }
+        return best;
+    }
+
+    /** {@link Summaries#compute}: rates joined with the runs' axes, grouped in the order of the rates. */
+    static List<Row> summaries(List<Row> rates, Map<String, Row> runs, FitSpec fit) throws Exception {
+        int axes = Schemas.RUNS.fieldIndex("axes_json");
+        Map<String, List<Row>> groups = new LinkedHashMap<>();
+        for (Row r : rates) {
+            Row run = runs.get(r.getString(0));
+            if (run == null) continue;
+            Row j = RowFactory.create(r.get(1), run.get(axes), r.get(3), r.get(4), r.get(11), r.get(5));
+            groups.computeIfAbsent(Summaries.key(j), k -> new ArrayList<>()).add(j);
+        }
+        List<Row> out = new ArrayList<>();
+        for (Map.Entry<String, List<Row>> g : groups.entrySet()) {
+            Summaries.summarize(g.getKey(), g.getValue().iterator(), fit).forEachRemaining(out::add);
+        }
+        out.sort(order(Schemas.SUMMARIES, "experiment", "group_key", "metric", "kind", "eps"));
+        return out;
+    }
+
+    /** {@link ScalingLaws#compute}: each run's rates and curve statistics as points, fitted per law. */
+    static List<Row> laws(List<Row> runs, Map<String, List<Row>> rates, Map<String, List<Object[]>> curves,
+                          FitSpec fit, Map<String, java.util.Set<String>> links) throws Exception {
+        String[] cols = {"experiment", "axes_json", "seed"};
+        Map<String, List<Row>> groups = new LinkedHashMap<>();
+        for (Row run : runs) {
+            String id = run.getString(0);
+            List<Row> ys = new ArrayList<>();
+            for (Row r : rates.getOrDefault(id, List.of())) {
+                if (!r.isNullAt(5)) ys.add(RowFactory.create(r.get(3), r.get(4), r.get(11), r.get(5)));
+            }
+            List<Object[]> points = curves.get(id);
+            if (points != null) ys.addAll(curveStats(points, fit));
+            Object[] v = new Object[cols.length + ScalingLaws.RUN_METRICS.size() + 1];
+            int k = 0;
+            for (String c : cols) v[k++] = run.get(Schemas.RUNS.fieldIndex(c));
+            for (String c : ScalingLaws.RUN_METRICS) v[k++] = run.get(Schemas.RUNS.fieldIndex(c));
+            v[k] = ys.isEmpty() ? null : scala.jdk.javaapi.CollectionConverters.asScala(ys).toSeq();
+            Iterator<Row> pts = ScalingLaws.points(RowFactory.create(v), links);
+            while (pts.hasNext()) {
+                Row p = pts.next();
+                groups.computeIfAbsent(p.getString(0), x -> new ArrayList<>()).add(p);
+            }
+        }
+        List<Row> out = new ArrayList<>();
+        for (Map.Entry<String, List<Row>> g : groups.entrySet()) {
+            ScalingLaws.fit(g.getKey(), g.getValue().iterator(), fit).forEachRemaining(out::add);
+        }
+        out.sort(order(Schemas.LAWS, "experiment", "axis", "group_key", "metric"));
+        return out;
+    }
+
+    /**
+     * A run's (metric, kind, eps, value) curve statistics, as {@link ScalingLaws#curveStats}: each metric's
+     * largest and smallest value with NaN skipped, and its value at the last recorded step ≤ each
+     * {@code fits.at_steps}; nulls left out.
+     */
+    static List<Row> curveStats(List<Object[]> points, FitSpec fit) {
+        List<Row> out = new ArrayList<>();
+        int step = CURVE_COLUMNS.indexOf("step");
+        for (String m : Metrics.NAMES) {
+            int c = CURVE_COLUMNS.indexOf(m);
+            Double max = null;
+            Double min = null;
+            for (Object[] p : points) {
+                Double v = (Double) p[c];
+                if (v == null || Double.isNaN(v)) continue;
+                if (max == null || SqlAgg.DOUBLES.compare(v, max) > 0) max = v;
+                if (min == null || SqlAgg.DOUBLES.compare(v, min) < 0) min = v;
+            }
+            if (max != null) out.add(RowFactory.create(m, "max", null, max));
+            if (min != null) out.add(RowFactory.create(m, "min", null, min));
+            for (double k : fit.atSteps()) {
+                long limit = (long) k;
+                Object[] last = null;
+                for (Object[] p : points) {
+                    long s = (Long) p[step];
+                    if (s <= limit && (last == null || s > (Long) last[step])) last = p;
+                }
+                if (last != null && last[c] != null) out.add(RowFactory.create(m, "at_step", (double) limit, last[c]));
+            }
+        }
+        return out;
+    }
+
+    /** Spark's ORDER BY these columns, ascending: strings by code point, nulls first, NaN last. */
+    static Comparator<Row> order(StructType schema, String... columns) {
+        Comparator<Row> c = (a, b) -> 0;
+        for (String name : columns) {
+            int i = schema.fieldIndex(name);
+            Comparator<Row> one = (a, b) -> {
+                Object x = a.get(i);
+                Object y = b.get(i);
+                if (x == null || y == null) return x == null ? (y == null ? 0 : -1) : 1;
+                if (x instanceof String s) return SqlAgg.STRINGS.compare(s, (String) y);
+                return SqlAgg.DOUBLES.compare(((Number) x).doubleValue(), ((Number) y).doubleValue());
+            };
+            c = c.thenComparing(one);
+        }
+        return c;
+    }
+}
