@@ -42,10 +42,11 @@ import org.ratelab.train.Trainer;
 /**
  * The grid pipeline on Spark: plan → batches of runs in decreasing estimated cost, each a Spark job whose
  * partitions are balanced by LPT and whose tasks train their runs one at a time, single-threaded → each
- * batch's runs and curves committed under {@code _batches/} as it finishes (one rename) → runs and curves
- * tables rebuilt from every committed batch → rates (grouped by run in Spark) → laws and summaries (grouped
- * by law and by group in Spark) → theory bounds per run → checks → all tables moved into the output directory together. With
- * {@link Options#resume()}, run_ids already committed are not trained again.
+ * batch's runs and curves committed under {@code _batches/} as it finishes (one rename; their files are the
+ * runs and curves tables) → rates (grouped by run) → laws and summaries (grouped by law and by group) →
+ * theory bounds per run, as Spark queries, or on the driver for a small output ({@link LocalAnalysis}) →
+ * checks → all tables moved into the output directory together. With {@link Options#resume()}, run_ids
+ * already committed are not trained again.
  */
 public final class GridJob {
     private GridJob() {}
