@@ -64,11 +64,15 @@ public final class GridJob {
     /**
      * The BLAS facts of every executor, by executor id: one Spark job of a few tiny tasks (twice as many as
      * cores, so that every executor that is up takes some), each selecting the driver's choice first. In local
-     * mode the one executor is the driver ("driver").
+     * mode the one executor is the driver ("driver") and its tasks run in this JVM: it answers without a job.
      */
     public static Map<String, Blas.Facts> executorBlas(SparkSession spark) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String choice = blasChoice(spark);
+        if (spark.sparkContext().isLocal()) {
+            NativeBlas.select(choice);
+            return new TreeMap<>(Map.of(org.apache.spark.SparkEnv.get().executorId(), Blas.facts()));
+        }
         int n = Math.max(2, 2 * spark.sparkContext().defaultParallelism());
         List<Integer> slots = new ArrayList<>();
         for (int i = 0; i < n; i++) slots.add(i);
