@@ -213,7 +213,11 @@ class GridJobTest {
 
     /** Every row as text, wall times aside, sorted. */
     List<String> rows(OutputDir od, String table) {
-        Dataset<Row> t = table(od, table);
+        return sortedRows(table(od, table));
+    }
+
+    /** Every row of a table as text (columns sorted by name, wall_ms left out), rows sorted. */
+    static List<String> sortedRows(Dataset<Row> t) {
         if (Arrays.asList(t.columns()).contains("wall_ms")) t = t.drop("wall_ms");
         String[] cols = t.columns();
         Arrays.sort(cols);

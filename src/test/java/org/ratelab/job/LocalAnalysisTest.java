@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -95,15 +94,9 @@ public class LocalAnalysisTest {
         assertNull(LocalAnalysis.sqlExtreme(List.of(), 0, true));
     }
 
-    /** Every row of a table as text, columns sorted by name, rows sorted. */
+    /** Every row of a table as text, rows sorted ({@link GridJobTest#sortedRows}). */
     static List<String> rows(SparkSession spark, String path) {
-        Dataset<Row> t = spark.read().parquet(path);
-        String[] cols = t.columns();
-        Arrays.sort(cols);
-        List<String> out = new ArrayList<>();
-        for (Row r : t.selectExpr(cols).collectAsList()) out.add(r.toString());
-        out.sort(null);
-        return out;
+        return GridJobTest.sortedRows(spark.read().parquet(path));
     }
 
     /** One column of a table in the order a Spark read gives it. */

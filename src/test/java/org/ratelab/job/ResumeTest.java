@@ -156,14 +156,7 @@ class ResumeTest {
 
     /** Every row of a table as text, wall times aside, sorted. */
     static List<String> rows(SparkSession spark, OutputDir od, String table) {
-        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> t = spark.read().parquet(od.table(table));
-        if (java.util.Arrays.asList(t.columns()).contains("wall_ms")) t = t.drop("wall_ms");
-        String[] cols = t.columns();
-        java.util.Arrays.sort(cols);
-        List<String> out = new java.util.ArrayList<>();
-        for (org.apache.spark.sql.Row r : t.selectExpr(cols).collectAsList()) out.add(r.toString());
-        out.sort(null);
-        return out;
+        return GridJobTest.sortedRows(spark.read().parquet(od.table(table)));
     }
 
     static List<String> batchNames(Path batches) throws Exception {
