@@ -101,7 +101,8 @@
  * {@code META-INF/services/org.ratelab.checks.CheckKind}) whose {@code parse} returns a record implementing
  * {@code CheckKind.Observation}: {@code validate(PlanContext)} refuses at plan time what the runs do not have,
  * {@code observe(Selection)} yields the observed number(s) over the runs the check's {@code where} selects.
- * A spec names the kind by the key of its section. Checks are not part of {@code config_json}: a plug-in check
+ * Two checks are observed at once, each on its own thread, so {@code observe} must keep no state outside its
+ * record and its own Spark queries (the built-in kinds keep none). A spec names the kind by the key of its section. Checks are not part of {@code config_json}: a plug-in check
  * kind changes no run_id.
  *
  * <h2>Schedules</h2>

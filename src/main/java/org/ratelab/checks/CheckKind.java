@@ -36,7 +36,10 @@ public interface CheckKind extends Kind<CheckKind.Observation> {
          */
         default void validate(PlanContext ctx) {}
 
-        /** The observed numbers: one, or one per group with its label (a law over several groups). */
+        /**
+         * The observed numbers: one, or one per group with its label (a law over several groups). Called for two
+         * checks at once on two threads ({@link Checks#inOrder}): it keeps no state outside its own record.
+         */
         List<Observed> observe(Selection s);
     }
 }
