@@ -204,39 +204,48 @@ public final class Checks {
      */
     static final int CONCURRENT = 2;
 
-    /**
-     * {@code observe} of every item (a check), in their order, {@value #CONCURRENT} at a time: one check's
-     * queries are planned while another's run. A check's numbers depend only on its own selection, so they are
-     * the same as one at a time; the first failing check in order decides the error.
-     */
+    /** {@code observe} of every check, in the checks' order, {@value #CONCURRENT} at a time ({@link #inOrder(List, int, String, java.util.function.Function)}). */
     static <C, T> List<T> inOrder(List<C> items, java.util.function.Function<C, T> observe) {
-        if (items.size() < 2) {
+        return inOrder(items, CONCURRENT, "ratelab-checks", observe);
+    }
+
+    /**
+     * {@code work} applied to every item, at most {@code threads} at a time, the results in the items' order:
+     * one piece's Spark queries are planned on the driver while another's run. Every piece ends before the
+     * first failure in the items' order is thrown, so no query is left running behind it. The analysis's
+     * concurrent queries ({@code job.GridJob}) and the checks' observations both run through here.
+     */
+    public static <C, T> List<T> inOrder(List<C> items, int threads, String threadName,
+                                         java.util.function.Function<C, T> work) {
+        if (items.size() < 2 || threads < 2) {
             List<T> out = new ArrayList<>();
-            for (C c : items) out.add(observe.apply(c));
+            for (C c : items) out.add(work.apply(c));
             return out;
         }
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(CONCURRENT, items.size()), r -> {
-                    Thread t = new Thread(r, "ratelab-checks");
+                Math.min(threads, items.size()), r -> {
+                    Thread t = new Thread(r, threadName);
                     t.setDaemon(true);
                     return t;
                 });
         try {
             List<java.util.concurrent.Future<T>> futures = new ArrayList<>();
-            for (C c : items) futures.add(pool.submit(() -> observe.apply(c)));
+            for (C c : items) futures.add(pool.submit(() -> work.apply(c)));
             List<T> out = new ArrayList<>();
+            Throwable first = null;
             for (java.util.concurrent.Future<T> f : futures) {
                 try {
                     out.add(f.get());
                 } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) throw re;
-                    if (e.getCause() instanceof Error err) throw err;
-                    throw new IllegalStateException(e.getCause());
+                    if (first == null) first = e.getCause();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while observing the checks", e);
+                    throw new IllegalStateException("interrupted", e);
                 }
             }
+            if (first instanceof RuntimeException re) throw re;
+            if (first instanceof Error err) throw err;
+            if (first != null) throw new IllegalStateException(first);
             return out;
         } finally {
             pool.shutdownNow();

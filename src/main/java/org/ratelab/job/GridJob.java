@@ -279,13 +279,7 @@ public final class GridJob {
         if (local) {
             // a small output: the same functions on the driver, without planning a Spark query
             stage.accept("rates, laws, summaries, bounds");
-            try {
-                counts.putAll(LocalAnalysis.write(out, staging, plan, analysis.fit(), mayHaveLaws(plan), hadoop));
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            counts.putAll(LocalAnalysis.write(out, staging, plan, analysis.fit(), mayHaveLaws(plan), hadoop));
         } else {
             Dataset<Row> runsT = runsTable(spark, out);
             Dataset<Row> curvesT = Schemas.read(spark, "curves", out.table("curves"));
@@ -375,32 +369,11 @@ public final class GridJob {
      * Runs the pieces of work at once, one thread each, and waits for all of them; the first failure (in list
      * order) is thrown once every piece has ended, so no query is left running against the staging directory.
      */
-    static void inParallel(List<Runnable> work) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(work.size(), r -> {
-            Thread t = new Thread(r, "ratelab-analysis");
-            t.setDaemon(true);
-            return t;
+    static void inParallel(List<Runnable> work) {
+        Checks.inOrder(work, work.size(), "ratelab-analysis", w -> {
+            w.run();
+            return null;
         });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Runnable w : work) futures.add(pool.submit(w));
-            Throwable first = null;
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    if (first == null) first = e.getCause();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            }
-            if (first instanceof RuntimeException re) throw re;
-            if (first instanceof Error err) throw err;
-            if (first != null) throw new IOException(first);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     /**

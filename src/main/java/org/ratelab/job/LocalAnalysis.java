@@ -74,7 +74,18 @@ final class LocalAnalysis {
      * and bounds under {@code staging}, and returns the runs' status counts.
      */
     static Map<String, Long> write(OutputDir out, OutputDir.Staging staging, Plan plan, FitSpec fit, boolean laws,
-                                   Configuration conf) throws Exception {
+                                   Configuration conf) throws IOException {
+        try {
+            return derive(out, staging, plan, fit, laws, conf);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {   // the per-run functions read config and axes JSON
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Long> derive(OutputDir out, OutputDir.Staging staging, Plan plan, FitSpec fit,
+                                            boolean laws, Configuration conf) throws Exception {
         FileSystem fs = out.root().getFileSystem(conf);
         List<String> runCols = List.of(Schemas.RUNS.fieldNames());
         List<Row> runs = new ArrayList<>();
@@ -139,10 +150,11 @@ final class LocalAnalysis {
             "pl_constant", "L_hat", "mu_hat"};
         int alpha = CURVE_COLUMNS.indexOf("loj_alpha");
         int sigma = CURVE_COLUMNS.indexOf("noise_ratio");
+        int[] at = fieldIndices(cols);
         List<Row> out = new ArrayList<>();
         for (Row run : runs) {
             Object[] v = new Object[cols.length + 4];
-            for (int i = 0; i < cols.length; i++) v[i] = run.get(Schemas.RUNS.fieldIndex(cols[i]));
+            for (int i = 0; i < cols.length; i++) v[i] = run.get(at[i]);
             String id = run.getString(0);
             v[cols.length] = rate(rates.get(id), "linear");
             v[cols.length + 1] = rate(rates.get(id), "power");
@@ -197,7 +209,9 @@ final class LocalAnalysis {
     /** {@link ScalingLaws#compute}: each run's rates and curve statistics as points, fitted per law. */
     static List<Row> laws(List<Row> runs, Map<String, List<Row>> rates, Map<String, List<Object[]>> curves,
                           FitSpec fit, Map<String, java.util.Set<String>> links) throws Exception {
-        String[] cols = {"experiment", "axes_json", "seed"};
+        List<String> names = new ArrayList<>(List.of("experiment", "axes_json", "seed"));
+        names.addAll(ScalingLaws.RUN_METRICS);
+        int[] at = fieldIndices(names.toArray(new String[0]));
         Map<String, List<Row>> groups = new LinkedHashMap<>();
         for (Row run : runs) {
             String id = run.getString(0);
@@ -207,11 +221,9 @@ final class LocalAnalysis {
             }
             List<Object[]> points = curves.get(id);
             if (points != null) ys.addAll(curveStats(points, fit));
-            Object[] v = new Object[cols.length + ScalingLaws.RUN_METRICS.size() + 1];
-            int k = 0;
-            for (String c : cols) v[k++] = run.get(Schemas.RUNS.fieldIndex(c));
-            for (String c : ScalingLaws.RUN_METRICS) v[k++] = run.get(Schemas.RUNS.fieldIndex(c));
-            v[k] = ys.isEmpty() ? null : scala.jdk.javaapi.CollectionConverters.asScala(ys).toSeq();
+            Object[] v = new Object[at.length + 1];
+            for (int i = 0; i < at.length; i++) v[i] = run.get(at[i]);
+            v[at.length] = ys.isEmpty() ? null : scala.jdk.javaapi.CollectionConverters.asScala(ys).toSeq();
             Iterator<Row> pts = ScalingLaws.points(RowFactory.create(v), links);
             while (pts.hasNext()) {
                 Row p = pts.next();
@@ -257,6 +269,13 @@ final class LocalAnalysis {
             }
         }
         return out;
+    }
+
+    /** The runs table's indices of these columns. */
+    private static int[] fieldIndices(String[] columns) {
+        int[] at = new int[columns.length];
+        for (int i = 0; i < columns.length; i++) at[i] = Schemas.RUNS.fieldIndex(columns[i]);
+        return at;
     }
 
     /** Spark's ORDER BY these columns, ascending: strings by code point, nulls first, NaN last. */

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,9 +44,9 @@ class ExperimentLibraryTest {
 
     @TempDir static Path dir;
     /** The smoke outputs whose derived tables both engines computed alike (LocalAnalysisTest). */
-    static final java.util.concurrent.atomic.AtomicInteger COMPARED = new java.util.concurrent.atomic.AtomicInteger();
+    static final AtomicInteger COMPARED = new AtomicInteger();
 
-    @org.junit.jupiter.api.AfterAll
+    @AfterAll
     static void mostSmokeOutputsWereDerivedByBothEngines() {
         assertTrue(COMPARED.get() >= 15, "only " + COMPARED.get() + " smoke outputs were small enough for the "
                 + "local analysis");
