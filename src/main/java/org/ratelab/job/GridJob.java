@@ -156,6 +156,17 @@ public final class GridJob {
      */
     public static Summary execute(SparkSession spark, Plan plan, OutputDir out, java.io.PrintStream progressTo,
                                   Options options) throws IOException {
+        return execute(spark, plan, out, progressTo, options, List.of());
+    }
+
+    /**
+     * Like the five-argument form, with {@code head}: runs of the plan already trained in this JVM while the
+     * session started ({@link HeadStart}), committed as the first batch (as a task would have, on the driver)
+     * and not trained again. Not with {@link Options#resume()}.
+     */
+    static Summary execute(SparkSession spark, Plan plan, OutputDir out, java.io.PrintStream progressTo,
+                           Options options, List<RunResult> head) throws IOException {
+        if (options.resume() && !head.isEmpty()) throw new IllegalArgumentException("a head start cannot resume");
         Set<String> committed = options.resume() ? committedForResume(plan, out) : Set.of();
         if (options.resume()) {
             out.clearStaging();
@@ -164,9 +175,17 @@ public final class GridJob {
             out.clearTablesBatchesAndStaging();
         }
         out.createBatchTables();
-        Todo todo = Todo.of(plan, committed);
-        try (Progress progress = Progress.start(spark.sparkContext(), todo.index().length, todo.cost(), progressTo)) {
-            return executeCounted(spark, plan, todo, committed.size(), out, options, progress);
+        java.util.BitSet trained = new java.util.BitSet();
+        double headCost = 0;
+        for (RunResult r : head) {
+            trained.set(r.config().index());
+            headCost += r.config().cost();
+        }
+        Todo todo = Todo.of(plan, committed, trained);
+        try (Progress progress = Progress.start(spark.sparkContext(), todo.index().length + head.size(),
+                todo.cost() + headCost, progressTo)) {
+            head.forEach(progress::counted);
+            return executeCounted(spark, plan, todo, head, committed.size(), out, options, progress);
         }
     }
 
@@ -176,13 +195,18 @@ public final class GridJob {
      */
     record Todo(int[] index, double[] costs, double cost) {
         static Todo of(Plan plan, Set<String> committed) {
+            return of(plan, committed, new java.util.BitSet());
+        }
+
+        /** The runs neither committed (by run_id) nor already trained (by plan index). */
+        static Todo of(Plan plan, Set<String> committed, java.util.BitSet trained) {
             int n = plan.runs().size();
             int[] index = new int[n];
             double[] costs = new double[n];
             int k = 0;
             double total = 0;
             for (int i = 0; i < n; i++) {
-                if (!committed.isEmpty() && committed.contains(plan.runId(i))) continue;
+                if (trained.get(i) || !committed.isEmpty() && committed.contains(plan.runId(i))) continue;
                 index[k] = i;
                 costs[k] = plan.cost(i);
                 total += costs[k++];
@@ -216,8 +240,9 @@ public final class GridJob {
         return ids;
     }
 
-    private static Summary executeCounted(SparkSession spark, Plan plan, Todo todo, long resumed, OutputDir out,
-                                          Options options, Progress progress) throws IOException {
+    private static Summary executeCounted(SparkSession spark, Plan plan, Todo todo, List<RunResult> head,
+                                          long resumed, OutputDir out, Options options, Progress progress)
+            throws IOException {
         long t0 = System.currentTimeMillis();
         Analysis analysis = Analysis.of(plan);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -232,7 +257,7 @@ public final class GridJob {
             for (int b = 0; b < buckets.length; b++) for (int i : buckets[b]) loads[b] += plan.cost(i);
             taskCosts.add(loads);
         }
-        trainBatches(spark, jsc, out, plan.runs(), chunks, progress.counters());
+        trainBatches(spark, jsc, out, plan.runs(), head, chunks, progress.counters());
 
         OutputDir.Staging staging = out.staging();
         try {
@@ -253,7 +278,7 @@ public final class GridJob {
             double total = Scheduler.total(all);
             double ratio = total == 0 ? 1.0 : Scheduler.listMakespan(all, cores) / (total / cores);
             return new Summary(plan.runs().size(), counts, System.currentTimeMillis() - t0, ratio, d.checks(),
-                    d.checksFailed(), resumed, chunks.size());
+                    d.checksFailed(), resumed, chunks.size() + (head.isEmpty() ? 0 : 1));
         } catch (IOException | RuntimeException e) {
             try {
                 staging.discard();
@@ -417,12 +442,16 @@ public final class GridJob {
      * runs from their indices.
      */
     private static void trainBatches(SparkSession spark, JavaSparkContext jsc, OutputDir out, List<RunConfig> runs,
-                                     List<int[][]> chunks, Progress.Counters counters)
+                                     List<RunResult> head, List<int[][]> chunks, Progress.Counters counters)
             throws IOException {
+        String job = Long.toString(System.currentTimeMillis(), 36);
+        int offset = head.isEmpty() ? 0 : 1;  // the head start's runs are the job's batch 0
+        if (!head.isEmpty()) {
+            commitTrained(out, head, String.format("batch-%s-%05d", job, 0), spark.sparkContext().hadoopConfiguration());
+        }
         if (chunks.isEmpty()) return;
         boolean requireNative = spark.sparkContext().getConf().getBoolean(REQUIRE_NATIVE_CONF, false);
         String blas = blasChoice(spark);
-        String job = Long.toString(System.currentTimeMillis(), 36);
         Broadcast<SerializableConfiguration> hadoop =
                 SerializableConfiguration.broadcast(spark.sparkContext(), spark.sparkContext().hadoopConfiguration());
         Broadcast<List<RunConfig>> planned = jsc.broadcast(runs);
@@ -435,8 +464,8 @@ public final class GridJob {
             List<Future<?>> futures = new ArrayList<>();
             for (int k = 0; k < chunks.size(); k++) {
                 int[][] chunk = chunks.get(k);
-                String name = String.format("batch-%s-%05d", job, k);
-                String description = "ratelab batch " + (k + 1) + "/" + chunks.size();
+                String name = String.format("batch-%s-%05d", job, offset + k);
+                String description = "ratelab batch " + (offset + k + 1) + "/" + (offset + chunks.size());
                 futures.add(pool.submit(() -> {
                     jsc.setJobDescription(description);
                     trainBatch(jsc, out, planned, chunk, name, blas, requireNative, counters, hadoop);
@@ -508,19 +537,48 @@ public final class GridJob {
                 runs.addAll(t.runs());
                 files.addAll(t.files());
             }
-            int runIndex = Schemas.RUNS.fieldIndex("run_index");
-            runs.sort(Comparator.comparingInt(r -> r.getInt(runIndex)));
-            String runsFile = "runs/part-" + name + ".parquet";
-            ParquetFiles.writeRows(new org.apache.hadoop.fs.Path(staging.dir(), runsFile), hadoop.value().value(),
-                    Schemas.RUNS, runs);
-            files.add(new ParquetFiles.DataFile(runsFile, runs.size()));
-            int runId = Schemas.RUNS.fieldIndex("run_id");
-            List<String> ids = new ArrayList<>(runs.size());
-            for (Row r : runs) ids.add(r.getString(runId));
-            staging.commitBatch(name, ids, files);
+            commit(staging, name, runs, files, hadoop.value().value());
         } finally {
             staging.discard();
         }
+    }
+
+    /**
+     * Commits runs trained on the driver ({@link HeadStart}) as the batch {@code name}: their curve files as
+     * one task would have written them, then the runs file and the commit, as for a batch trained by Spark.
+     */
+    private static void commitTrained(OutputDir out, List<RunResult> trained, String name,
+                                      org.apache.hadoop.conf.Configuration hadoop) throws IOException {
+        OutputDir.Staging staging = out.staging();
+        try {
+            List<Row> runs = new ArrayList<>();
+            List<ParquetFiles.DataFile> files;
+            try (ParquetFiles.CurveFiles curves = new ParquetFiles.CurveFiles(staging.dir(),
+                    "part-" + name + "-0-0.parquet", hadoop)) {
+                for (RunResult r : trained) {
+                    curves.write(r);
+                    runs.add(Rows.run(r));
+                }
+                files = new ArrayList<>(curves.finish());
+            }
+            commit(staging, name, runs, files, hadoop);
+        } finally {
+            staging.discard();
+        }
+    }
+
+    /** Writes a batch's runs file (its rows in run_index order) beside its curve files and commits the batch. */
+    private static void commit(OutputDir.Staging staging, String name, List<Row> runs, List<ParquetFiles.DataFile> files,
+                               org.apache.hadoop.conf.Configuration hadoop) throws IOException {
+        int runIndex = Schemas.RUNS.fieldIndex("run_index");
+        runs.sort(Comparator.comparingInt(r -> r.getInt(runIndex)));
+        String runsFile = "runs/part-" + name + ".parquet";
+        ParquetFiles.writeRows(new org.apache.hadoop.fs.Path(staging.dir(), runsFile), hadoop, Schemas.RUNS, runs);
+        files.add(new ParquetFiles.DataFile(runsFile, runs.size()));
+        int runId = Schemas.RUNS.fieldIndex("run_id");
+        List<String> ids = new ArrayList<>(runs.size());
+        for (Row r : runs) ids.add(r.getString(runId));
+        staging.commitBatch(name, ids, files);
     }
 
     /** What one task of a batch gives the driver: its runs' rows and the curve files it wrote. */

@@ -102,6 +102,12 @@ final class Progress implements AutoCloseable {
 
     Counters counters() { return counters; }
 
+    /** Counts a run finished on the driver, outside any task ({@link HeadStart}). */
+    void counted(RunResult r) {
+        listener.add(new double[] {1, r.status() == RunStatus.DIVERGED ? 1 : 0, r.status() == RunStatus.FAILED ? 1 : 0,
+            r.config().cost()});
+    }
+
     /** What the job does after training (shown after the run counts), or null while it trains. */
     private volatile String stage;
 
@@ -181,6 +187,11 @@ final class Progress implements AutoCloseable {
         Listener(long[] ids) {
             this.ids = ids;
             this.finished = new double[ids.length];
+        }
+
+        /** Adds the values of work finished outside any task. */
+        synchronized void add(double[] values) {
+            for (int i = 0; i < finished.length; i++) finished[i] += values[i];
         }
 
         synchronized double[] values() {

@@ -15,6 +15,7 @@ import org.ratelab.grid.Plan;
 import org.ratelab.linalg.Blas;
 import org.ratelab.linalg.NativeBlas;
 import org.ratelab.table.OutputDir;
+import org.ratelab.train.RunResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -105,7 +106,12 @@ final class RunCommand implements Callable<Integer> {
             confMap.put("spark.jars", sparkJars(System.getProperty("spark.jars"), confMap.get("spark.jars"),
                     org.ratelab.api.Plugins.jars()));
         }
-        SparkSession spark = Sessions.start(master, confMap);
+        org.apache.spark.SparkConf sparkConf = Sessions.conf(master, confMap);
+        List<RunResult> head = new ArrayList<>();
+        SparkSession spark = startTraining(sparkConf, plan, perBatch, head);
+        if (!head.isEmpty()) {
+            o.printf("ratelab: %d of %d runs trained while Spark started%n", head.size(), plan.runs().size());
+        }
         // a session that already existed (ratelab embedded in a running JVM) ignores spark.jars: add them
         for (java.nio.file.Path p : org.ratelab.api.Plugins.jars()) {
             String name = "/" + p.getFileName();
@@ -122,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
             Instant started = Instant.now();
             target.create(marker(plan, spark, started, null, executors));
             GridJob.Summary s = GridJob.execute(spark, plan, target, System.err,
-                    new GridJob.Options(parts, resume, perBatch));
+                    new GridJob.Options(parts, resume, perBatch), head);
             // the report shows wall time and cores
             target.create(marker(plan, spark, started, s.wallMs(), executors));
             o.printf("ratelab: done: %d runs in %.1f s (%s); %d trained in %d batches, %d resumed; makespan %.2f x "
@@ -137,6 +143,46 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             spark.stop();
             if (target != null) Logs.keepIn(target);
+        }
+    }
+
+    /**
+     * Starts the Spark session of {@code conf}. In local mode (unless {@code --resume} or
+     * {@code --conf spark.ratelab.headStart=false}) it starts on a thread of its own while this thread trains the
+     * plan's cheapest runs into {@code head} ({@link HeadStart}: at most {@code batchRuns} of them when that
+     * is set), until the session is up.
+     */
+    private SparkSession startTraining(org.apache.spark.SparkConf conf, Plan plan, int batchRuns,
+                                       List<RunResult> head) {
+        if (resume || !conf.get("spark.master").startsWith("local") || !conf.getBoolean(HeadStart.CONF, true)) {
+            return Sessions.start(conf);
+        }
+        java.util.concurrent.FutureTask<SparkSession> starting =
+                new java.util.concurrent.FutureTask<>(() -> Sessions.start(conf));
+        Thread t = new Thread(starting, "ratelab-spark-start");
+        t.setDaemon(true);
+        t.start();
+        try {
+            head.addAll(HeadStart.train(plan, batchRuns > 0 ? Math.min(batchRuns, HeadStart.MAX_RUNS)
+                    : HeadStart.MAX_RUNS, conf.get(NativeBlas.SPARK_PROPERTY, null), starting::isDone));
+        } catch (RuntimeException | Error e) {
+            // the session still comes up (or fails): stop it before the error ends the command
+            try {
+                starting.get().stop();
+            } catch (Exception | Error suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        try {
+            return starting.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while Spark started", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -47,6 +47,14 @@ public final class Sessions {
      * Spark's own trace left to its log.
      */
     public static SparkSession start(String master, Map<String, String> confs) {
+        return start(conf(master, confs));
+    }
+
+    /**
+     * The session's configuration, with the precedence above; a master URL or a {@code --conf} value that
+     * Spark refuses is a usage error. {@code spark.master} is always set.
+     */
+    public static SparkConf conf(String master, Map<String, String> confs) {
         SparkConf conf = new SparkConf();
         try (InputStream in = Sessions.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
             if (in != null) {
@@ -76,6 +84,11 @@ public final class Sessions {
                         + "; set SPARK_LOCAL_IP=127.0.0.1 (jobs/ratelab does)");
             }
         }
+        return conf;
+    }
+
+    /** Starts (or joins) the session of {@code conf}; a session that fails to start is a usage error. */
+    public static SparkSession start(SparkConf conf) {
         try {
             return SparkSession.builder().config(conf).getOrCreate();
         } catch (RuntimeException | LinkageError e) {
