@@ -28,14 +28,18 @@ import picocli.CommandLine.Model.CommandSpec;
  *   <li>{@code session}: a JVM with the launcher's flags and classpath that configures logging as the CLI
  *       does, starts the same local SparkSession ({@link Sessions#start}, no master given: local[*]) and
  *       stops it ({@link Session}) — the part no pipeline change removes;</li>
+ *   <li>{@code session_c1}: the same with the JIT flags the launcher gives {@code report} and {@code sql}
+ *       (C1 only, {@code ratelab_jit} in {@code jobs/jvm-opts.sh}): their like-for-like baseline, since those
+ *       flags make the session itself faster too;</li>
  *   <li>{@code report}: {@code jobs/ratelab report --out Q} on the quickstart's output Q;</li>
  *   <li>{@code sql}: {@code jobs/ratelab sql --out Q "SELECT count(*) FROM runs"};</li>
  *   <li>{@code e2e_2runs}: {@code jobs/ratelab run} of a 2-run spec (the quickstart's data and model, GD,
  *       two seeds) into a new directory, its report included.</li>
  * </ol>
- * Each round runs the four in a rotated order, after one round that is not counted. Every row carries the
+ * Each round runs the five in a rotated order, after one round that is not counted. Every row carries the
  * median 1-minute load average of its runs: the machine is shared, and only ratios measured side by side
- * mean much. Writes {@code DIR/latency.tsv}. Targets (issue 17): e2e_2runs ≤ 2, sql ≤ 1.3, report ≤ 0.5.
+ * mean much. Each row's ratio is to {@code session} (the issue's baseline) and, in a second column, to the
+ * session started with the row's own JIT flags. Writes {@code DIR/latency.tsv}. Targets (issue 17): e2e_2runs ≤ 2, sql ≤ 1.3, report ≤ 0.5.
  *
  * <p>A command of its own rather than a section of {@code bench}: adding a section there is more than one
  * line (its list of sections is checked in two places).
@@ -59,7 +63,11 @@ final class LatencyBenchCommand implements Callable<Integer> {
                     + "(default: made once under the work directory, not timed).")
     String quickstart;
 
-    static final List<String> KINDS = List.of("session", "report", "sql", "e2e_2runs");
+    static final List<String> KINDS = List.of("session", "session_c1", "report", "sql", "e2e_2runs");
+
+    /** The session started with the same JIT flags as each row's command. */
+    static final Map<String, String> SAME_JIT = Map.of("session", "session", "session_c1", "session_c1",
+            "report", "session_c1", "sql", "session_c1", "e2e_2runs", "session");
 
     /** issue 17's ratio targets against session. */
     static final Map<String, Double> TARGETS = Map.of("report", 0.5, "sql", 1.3, "e2e_2runs", 2.0);
@@ -119,10 +127,11 @@ final class LatencyBenchCommand implements Callable<Integer> {
                 String kind = KINDS.get((i + r) % KINDS.size());
                 List<String> command = switch (kind) {
                     // the launcher's java line, with its class-data sharing archive (of its own), like the CLI's
-                    case "session" -> List.of("bash", "-c", ". \"$0/jobs/jvm-opts.sh\"; ratelab_build; "
-                            + "ratelab_cds session; rc=0; java $RATELAB_JVM_OPTS $RATELAB_CDS_OPTS "
-                            + "${RATELAB_JAVA_OPTS:--Xmx8g} -Dratelab.home=\"$0\" -cp \"$RATELAB_CP\" '"
-                            + Session.class.getName() + "' || rc=$?; ratelab_cds_keep $rc; exit $rc", home.toString());
+                    case "session", "session_c1" -> List.of("bash", "-c", ". \"$0/jobs/jvm-opts.sh\"; ratelab_build; "
+                            + "ratelab_cds $1; ratelab_jit $2; rc=0; java $RATELAB_JVM_OPTS $RATELAB_CDS_OPTS "
+                            + "$RATELAB_JIT_OPTS ${RATELAB_JAVA_OPTS:--Xmx8g} -Dratelab.home=\"$0\" -cp \"$RATELAB_CP\" '"
+                            + Session.class.getName() + "' || rc=$?; ratelab_cds_keep $rc; exit $rc", home.toString(),
+                            kind.equals("session") ? "session" : "session-quick", kind.equals("session") ? "run" : "sql");
                     case "report" -> List.of(launcher.toString(), "report", "--out", q.toString());
                     case "sql" -> List.of(launcher.toString(), "sql", "--out", q.toString(), "SELECT count(*) FROM runs");
                     default -> List.of(launcher.toString(), "run", spec.toString(), "--out",
@@ -142,18 +151,20 @@ final class LatencyBenchCommand implements Callable<Integer> {
         }
         double session = median(secs.get("session"));
         StringBuilder tsv = new StringBuilder("benchmark\tmedian_s\tratio_to_session\ttarget_ratio\tmin_s\tmax_s\t"
-                + "runs\tload_avg\n");
+                + "runs\tload_avg\tratio_to_session_same_jit\n");
         o.println();
-        o.printf("%-10s %9s %9s %7s %15s %6s%n", "benchmark", "median s", "ratio", "target", "min-max s", "load");
+        o.printf("%-10s %9s %9s %7s %15s %6s %14s%n", "benchmark", "median s", "ratio", "target", "min-max s", "load",
+                "same-JIT ratio");
         for (String k : KINDS) {
             List<Double> v = secs.get(k);
             double m = median(v);
             double ratio = m / session;
+            double same = m / median(secs.get(SAME_JIT.get(k)));
             Double target = TARGETS.get(k);
-            o.printf(Locale.ROOT, "%-10s %9.2f %9.2f %7s %7.2f-%-7.2f %6.2f%n", k, m, ratio,
-                    target == null ? "" : "<= " + target, min(v), max(v), median(loads.get(k)));
-            tsv.append(String.format(Locale.ROOT, "%s\t%.3f\t%.3f\t%s\t%.3f\t%.3f\t%d\t%.2f%n", k, m, ratio,
-                    target == null ? "" : target.toString(), min(v), max(v), v.size(), median(loads.get(k))));
+            o.printf(Locale.ROOT, "%-10s %9.2f %9.2f %7s %7.2f-%-7.2f %6.2f %14.2f%n", k, m, ratio,
+                    target == null ? "" : "<= " + target, min(v), max(v), median(loads.get(k)), same);
+            tsv.append(String.format(Locale.ROOT, "%s\t%.3f\t%.3f\t%s\t%.3f\t%.3f\t%d\t%.2f\t%.3f%n", k, m, ratio,
+                    target == null ? "" : target.toString(), min(v), max(v), v.size(), median(loads.get(k)), same));
         }
         Files.writeString(dir.resolve("latency.tsv"), tsv.toString(), StandardCharsets.UTF_8);
         o.printf("written: %s%n", dir.resolve("latency.tsv"));
