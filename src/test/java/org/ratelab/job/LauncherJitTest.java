@@ -1,0 +1,51 @@
+package org.ratelab.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launcher's JIT per command ({@code ratelab_jit} in {@code jobs/jvm-opts.sh}): report, sql and checks
+ * run with C1 only, every other command with both compilers, and {@code RATELAB_JIT=full} gives every
+ * command both. The flag must also reach the java line of {@code jobs/ratelab}.
+ */
+class LauncherJitTest {
+    static String jitOpts(Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(List.of("bash", "-c",
+                ". jobs/jvm-opts.sh; ratelab_jit \"$@\"; printf '%s' \"$RATELAB_JIT_OPTS\"", "jit")));
+        pb.command().addAll(List.of(args));
+        pb.environment().remove("RATELAB_JIT");
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void shortCommandsGetTheQuickCompilerOnly() throws Exception {
+        for (String c : new String[] {"report", "sql", "checks"}) {
+            assertEquals("-XX:TieredStopAtLevel=1", jitOpts(Map.of(), c, "--out", "x"), c);
+            assertEquals("", jitOpts(Map.of("RATELAB_JIT", "full"), c, "--out", "x"), c + " with RATELAB_JIT=full");
+        }
+        for (String c : new String[] {"run", "plan", "bench", "bench-latency", "env", "kinds", "reproduce", "--help", ""}) {
+            assertEquals("", jitOpts(Map.of(), c), c);
+        }
+    }
+
+    @Test
+    void theLauncherPassesItsJitFlagsToJava() throws Exception {
+        String launcher = java.nio.file.Files.readString(Path.of("jobs", "ratelab"));
+        assertTrue(launcher.contains("ratelab_jit \"$@\""), "jobs/ratelab calls ratelab_jit");
+        assertTrue(launcher.matches("(?s).*java_cmd=\\(java [^)]*\\$RATELAB_JIT_OPTS [^)]*\\$\\{RATELAB_JAVA_OPTS.*"),
+                "RATELAB_JIT_OPTS comes before RATELAB_JAVA_OPTS on the java line");
+    }
+}
