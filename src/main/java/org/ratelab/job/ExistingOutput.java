@@ -15,7 +15,12 @@ final class ExistingOutput {
 
     /** The output directory; a usage error unless ratelab wrote it. */
     OutputDir open() throws IOException {
-        OutputDir od = OutFlag.check("--out", out, new Configuration());
+        return open(new Configuration());
+    }
+
+    /** The output directory, opened with {@code conf}; a usage error unless ratelab wrote it. */
+    OutputDir open(Configuration conf) throws IOException {
+        OutputDir od = OutFlag.check("--out", out, conf);
         if (!od.isRatelabDir()) throw new UsageException("--out " + out + " is not a ratelab output directory");
         return od;
     }

@@ -17,7 +17,8 @@ import org.ratelab.train.Trainer;
  * ready, and {@link GridJob#execute} commits them as the job's first batch, with the files a task would have
  * written; Spark trains the rest. The cheapest runs go first, one at a time, until {@code stop} says the
  * session is up. A run whose estimated time is over {@link #MAX_RUN_SECONDS} is never taken, so the head
- * start ends at most about that long after the session is ready, and at most {@code maxRuns} results are held.
+ * start ends at most about that long after the session is ready; at most {@code maxRuns} results are held, and
+ * no run is started once their curves hold about a tenth of the driver's heap.
  *
  * <p>A grid of a few small runs is thereby trained before Spark is up, and its job has no training job at
  * all: in a fresh JVM the first Spark job costs far more than such a grid's training.
@@ -31,6 +32,16 @@ final class HeadStart {
     static final double MAX_RUN_SECONDS = 0.5;
     /** The most runs the driver trains (and holds) while Spark starts. */
     static final int MAX_RUNS = 2000;
+    /**
+     * About what a held curve point costs on the heap, in bytes (a {@code CurvePoint}: its values array, its
+     * maps and headers); the head start holds points for at most a tenth of the driver's heap.
+     */
+    static final long POINT_BYTES = 512;
+
+    /** Whether a master is the one-JVM local mode ({@code local}, {@code local[N]}, {@code local[N,F]}): not local-cluster. */
+    static boolean inProcess(String master) {
+        return master.equals("local") || master.startsWith("local[");
+    }
 
     /**
      * Trains up to {@code maxRuns} of the plan's cheapest runs (estimated cost, ties in plan order), one at a
@@ -38,13 +49,21 @@ final class HeadStart {
      * {@code stop} is true; it is asked before each run. Returns the results in the order trained.
      */
     static List<RunResult> train(Plan plan, int maxRuns, String blas, BooleanSupplier stop) {
+        return train(plan, maxRuns, Runtime.getRuntime().maxMemory() / 10 / POINT_BYTES, blas, stop);
+    }
+
+    /** Like the four-argument form; no run is started once the results hold more than {@code maxPoints} curve points. */
+    static List<RunResult> train(Plan plan, int maxRuns, long maxPoints, String blas, BooleanSupplier stop) {
         List<RunResult> done = new ArrayList<>();
         if (maxRuns <= 0 || stop.getAsBoolean()) return done;
         String choice = NativeBlas.parse(blas);
         NativeBlas.select(choice != null ? choice : NativeBlas.BUNDLED);
+        long points = 0;
         for (int i : cheapest(plan, maxRuns, MAX_RUN_SECONDS * PlanCommand.ASSUMED_FLOPS_PER_CORE)) {
-            if (stop.getAsBoolean()) break;
-            done.add(Trainer.train(plan.runs().get(i)));
+            if (points > maxPoints || stop.getAsBoolean()) break;
+            RunResult r = Trainer.train(plan.runs().get(i));
+            done.add(r);
+            points += r.curve().size();
         }
         return done;
     }

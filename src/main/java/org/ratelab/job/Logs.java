@@ -46,15 +46,24 @@ public final class Logs {
             LoggerContext context = (LoggerContext) LogManager.getContext(LogManager.class.getClassLoader(), false);
             context.setConfigLocation(packed.toURI());
             // spark-submit configured Spark's default profile before main(); unless told it is gone, Spark
-            // applies that profile again when the SparkContext starts (Logging.initializeLogging)
-            try {
-                org.apache.spark.internal.Logging$.MODULE$.org$apache$spark$internal$Logging$$defaultSparkLog4jConfig_$eq(false);
-            } catch (LinkageError notThisSpark) {
-                // another Spark version: its console may be louder, nothing else changes
+            // applies that profile again when the SparkContext starts (Logging.initializeLogging). Without
+            // spark-submit nothing set it, and a command that starts no Spark need not load Spark's Logging
+            if (underSparkSubmit()) {
+                try {
+                    org.apache.spark.internal.Logging$.MODULE$.org$apache$spark$internal$Logging$$defaultSparkLog4jConfig_$eq(false);
+                } catch (LinkageError notThisSpark) {
+                    // another Spark version: its console may be louder, nothing else changes
+                }
             }
         } catch (URISyntaxException | RuntimeException e) {
             System.err.println("ratelab: warning: logging stays as it was (" + e + ")");
         }
+    }
+
+    /** Whether spark-submit called this {@code main()}: a frame of its {@code org.apache.spark.deploy} is below. */
+    static boolean underSparkSubmit() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                f -> f.getClassName().startsWith("org.apache.spark.deploy.")));
     }
 
     /** The driver's log file when it has been written to, else null. */

@@ -25,9 +25,10 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Report.warmUp();  // class loading of the charts and the Parquet reader, on the other core
-        OutputDir od = where.open();
+        Configuration conf = new Configuration();  // one: each parses Hadoop's default resources again
+        OutputDir od = where.open(conf);
         if (where.master != null) SparkConfs.checkMaster(where.master, "--master");
-        print(Report.write(new Configuration(), od));
+        print(Report.write(conf, od));
         return 0;
     }
 

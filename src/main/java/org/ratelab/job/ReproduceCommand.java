@@ -59,21 +59,27 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace results of an earlier reproduce in DIR.")
     boolean overwrite;
 
-    /** One row per check of every spec: the claim and spec, then the checks table's verdict columns. */
-    static final StructType RESULTS = new StructType(new StructField[] {
-        DataTypes.createStructField("claim", DataTypes.IntegerType, false),
-        DataTypes.createStructField("experiment", DataTypes.StringType, false),
-        DataTypes.createStructField("reference", DataTypes.StringType, false),
-        DataTypes.createStructField("check", DataTypes.StringType, false),
-        Schemas.CHECKS.apply("expect"),
-        Schemas.CHECKS.apply("predicted"),
-        Schemas.CHECKS.apply("observed"),
-        Schemas.CHECKS.apply("ci_low"),
-        Schemas.CHECKS.apply("ci_high"),
-        Schemas.CHECKS.apply("passed"),
-        Schemas.CHECKS.apply("detail"),
-        DataTypes.createStructField("profile", DataTypes.StringType, false),
-    });
+    /**
+     * One row per check of every spec: the claim and spec, then the checks table's verdict columns. A method,
+     * not a constant: picocli builds every command at start, and a Spark schema in a static field would load
+     * Spark's types (and ICU, for collations) in every command, {@code report}'s too.
+     */
+    static StructType results() {
+        return new StructType(new StructField[] {
+            DataTypes.createStructField("claim", DataTypes.IntegerType, false),
+            DataTypes.createStructField("experiment", DataTypes.StringType, false),
+            DataTypes.createStructField("reference", DataTypes.StringType, false),
+            DataTypes.createStructField("check", DataTypes.StringType, false),
+            Schemas.CHECKS.apply("expect"),
+            Schemas.CHECKS.apply("predicted"),
+            Schemas.CHECKS.apply("observed"),
+            Schemas.CHECKS.apply("ci_low"),
+            Schemas.CHECKS.apply("ci_high"),
+            Schemas.CHECKS.apply("passed"),
+            Schemas.CHECKS.apply("detail"),
+            DataTypes.createStructField("profile", DataTypes.StringType, false),
+        });
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -130,7 +136,7 @@ final class ReproduceCommand implements Callable<Integer> {
             }
             results.sort((a, b) -> a.getInt(0) != b.getInt(0) ? Integer.compare(a.getInt(0), b.getInt(0))
                     : (a.getString(1) + a.getString(3)).compareTo(b.getString(1) + b.getString(3)));
-            spark.createDataFrame(results, RESULTS).coalesce(1).write().mode(SaveMode.Overwrite)
+            spark.createDataFrame(results, results()).coalesce(1).write().mode(SaveMode.Overwrite)
                     .parquet(root.table("results"));
             long failed = results.stream().filter(r -> !r.getBoolean(9)).count();
             String md = markdown(results, experiments, spark, System.currentTimeMillis() - t0);

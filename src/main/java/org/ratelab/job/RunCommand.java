@@ -154,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
      */
     private SparkSession startTraining(org.apache.spark.SparkConf conf, Plan plan, int batchRuns,
                                        List<RunResult> head) {
-        if (resume || !conf.get("spark.master").startsWith("local") || !conf.getBoolean(HeadStart.CONF, true)) {
+        if (resume || !HeadStart.inProcess(conf.get("spark.master")) || !conf.getBoolean(HeadStart.CONF, true)) {
             return Sessions.start(conf);
         }
         java.util.concurrent.FutureTask<SparkSession> starting =

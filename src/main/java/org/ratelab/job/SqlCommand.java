@@ -62,10 +62,11 @@ final class SqlCommand implements Callable<Integer> {
             + "terminal).")
     String to;
 
-    /** Every view a query may name: the tables, and {@code curves_runs}. */
-    static final List<String> VIEWS = views();
-
-    private static List<String> views() {
+    /**
+     * Every view a query may name: the tables, and {@code curves_runs}. A method, not a constant: picocli builds
+     * every command at start, and reading {@code Schemas} there would load Spark's types in every command.
+     */
+    static List<String> views() {
         List<String> v = new ArrayList<>(Schemas.TABLES);
         v.add("curves_runs");
         return List.copyOf(v);
@@ -76,7 +77,7 @@ final class SqlCommand implements Callable<Integer> {
         // Spark's parser (class loading, most of its cost) on the other core while --out is opened and checked;
         // its refusal still comes after those of the flags, as when it ran after them
         FutureTask<LogicalPlan> parsed = new FutureTask<>(() -> ReadOnlySql.check(new SparkSqlParser(), query,
-                Set.copyOf(VIEWS)));
+                Set.copyOf(views())));
         Thread parser = new Thread(parsed, "ratelab-sql-parse");
         parser.setDaemon(true);
         parser.start();
@@ -197,7 +198,7 @@ final class SqlCommand implements Callable<Integer> {
                 names.add(r.multipartIdentifier().head().toLowerCase(Locale.ROOT));
             }
         }
-        names.retainAll(VIEWS);  // a CTE's own name is no view (one that is a view's name may read the view)
+        names.retainAll(views());  // a CTE's own name is no view (one that is a view's name may read the view)
         return names;
     }
 

@@ -49,11 +49,17 @@ public final class ScalingLaws {
 
     public static final List<String> RUN_METRICS = List.of("final_loss", "steps_to_threshold", "rel_change",
             "dist_init");
-    static final StructType POINTS = new StructType()
-            .add("key", DataTypes.StringType).add("experiment", DataTypes.StringType)
-            .add("axis", DataTypes.StringType).add("group_key", DataTypes.StringType)
-            .add("metric", DataTypes.StringType).add("x", DataTypes.DoubleType)
-            .add("y", DataTypes.DoubleType).add("seed", DataTypes.LongType);
+    /**
+     * The law points' schema. A method, not a constant: {@code report} reads {@link #RUN_METRICS} without
+     * Spark, and a Spark schema built in this class's initializer would load Spark's types (and ICU) there.
+     */
+    static StructType pointsSchema() {
+        return new StructType()
+                .add("key", DataTypes.StringType).add("experiment", DataTypes.StringType)
+                .add("axis", DataTypes.StringType).add("group_key", DataTypes.StringType)
+                .add("metric", DataTypes.StringType).add("x", DataTypes.DoubleType)
+                .add("y", DataTypes.DoubleType).add("seed", DataTypes.LongType);
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The name a per-run rate has as a law metric. */
@@ -92,7 +98,7 @@ public final class ScalingLaws {
         Dataset<Row> joined = runs.as("r").join(perRun.as("p"), col("r.run_id").equalTo(col("p.run_id")), "left")
                 .select(sel.toArray(new org.apache.spark.sql.Column[0]));
         Dataset<Row> points = joined.flatMap((FlatMapFunction<Row, Row>) r -> points(r, zip),
-                Encoders.row(POINTS));
+                Encoders.row(pointsSchema()));
         return points.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
                 .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (k, it) -> fit(k, it, spec),
                         Encoders.row(Schemas.LAWS));

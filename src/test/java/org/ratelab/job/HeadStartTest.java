@@ -62,6 +62,14 @@ class HeadStartTest {
         List<RunResult> two = HeadStart.train(plan, 5, null, () -> asked[0]++ >= 3);  // asked first, then per run
         assertEquals(2, two.size());
         assertEquals(3, HeadStart.train(plan, 3, "bundled", () -> false).size());
+        // the curve-point budget: no run starts once the results hold more points than it allows
+        List<RunResult> one = HeadStart.train(plan, 5, 0, null, () -> false);
+        assertEquals(1, one.size());
+        assertTrue(one.get(0).curve().size() > 0);
+        long firstTwo = HeadStart.train(plan, 2, Long.MAX_VALUE, null, () -> false).stream()
+                .mapToLong(r -> r.curve().size()).sum();
+        assertEquals(3, HeadStart.train(plan, 5, firstTwo, null, () -> false).size());
+        assertEquals(2, HeadStart.train(plan, 5, firstTwo - 1, null, () -> false).size());
         int[] cheapest = HeadStart.cheapest(plan, 2, HeadStart.MAX_RUN_SECONDS * PlanCommand.ASSUMED_FLOPS_PER_CORE);
         assertEquals(cheapest[0], two.get(0).config().index());
         assertEquals(cheapest[1], two.get(1).config().index());
@@ -119,6 +127,14 @@ class HeadStartTest {
                 assertEquals(GridJobTest.sortedRows(Schemas.read(spark, t, plain.table(t))),
                         GridJobTest.sortedRows(Schemas.read(spark, t, started.table(t))), t + " of " + plan.spec().name());
             }
+        }
+    }
+
+    @Test
+    void onlyTheOneJvmLocalModeTrainsOnTheDriver() {
+        for (String m : new String[] {"local", "local[1]", "local[*]", "local[2,3]"}) assertTrue(HeadStart.inProcess(m), m);
+        for (String m : new String[] {"local-cluster[2,1,1024]", "spark://127.0.0.1:7077", "yarn", "k8s://x", "localhost"}) {
+            assertTrue(!HeadStart.inProcess(m), m);
         }
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class SqlViewsTest {
     static Set<String> named(String q) {
-        return SqlCommand.named(ReadOnlySql.check(new SparkSqlParser(), q, Set.copyOf(SqlCommand.VIEWS)));
+        return SqlCommand.named(ReadOnlySql.check(new SparkSqlParser(), q, Set.copyOf(SqlCommand.views())));
     }
 
     @Test
