@@ -1,6 +1,9 @@
 package org.ratelab.job;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.ratelab.api.PluginException;
 import org.ratelab.spec.SpecException;
 import picocli.CommandLine;
@@ -13,12 +16,22 @@ import picocli.CommandLine.Command;
  * failure ({@code checks}: 1 when a check failed).
  */
 @Command(name = "ratelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Convergence theorems held against real training runs, at grid scale, on Spark.",
-        subcommands = {RunCommand.class, PlanCommand.class, SqlCommand.class, ChecksCommand.class,
-            ReportCommand.class, ReproduceCommand.class, EnvCommand.class, BenchCommand.class, LatencyBenchCommand.class,
-            KindsCommand.class})
+        description = "Convergence theorems held against real training runs, at grid scale, on Spark.")
 public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
+
+    /** The commands, in the order the help lists them. */
+    static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> c = new LinkedHashMap<>();
+        for (Class<?> k : List.of(RunCommand.class, PlanCommand.class, SqlCommand.class, ChecksCommand.class,
+                ReportCommand.class, ReproduceCommand.class, EnvCommand.class, BenchCommand.class,
+                LatencyBenchCommand.class, KindsCommand.class)) {
+            c.put(k.getAnnotation(Command.class).name(), k);
+        }
+        return java.util.Collections.unmodifiableMap(c);
+    }
 
     @Override
     public void run() {
@@ -34,6 +47,14 @@ public final class Main implements Runnable {
     /** Runs the CLI with the given streams; returns the exit status (used by tests). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        // picocli builds every command it is given (reflection over its options, mixins and types): when the
+        // first argument names a command, that one alone, else all of them (help, an unknown or no command)
+        Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (named != null) {
+            cl.addSubcommand(args[0], named);
+        } else {
+            COMMANDS.forEach(cl::addSubcommand);
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {

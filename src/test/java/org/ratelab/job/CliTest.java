@@ -44,6 +44,25 @@ class CliTest {
         assertRefused(cli("plan", spec.toString()), "model.depth: unknown key");
     }
 
+    /** Only the command named is built (start-up time); help and an unknown command still see them all. */
+    @Test
+    void everyCommandIsReachableAndTheHelpListsThemAll() {
+        assertEquals(java.util.List.of("run", "plan", "sql", "checks", "report", "reproduce", "env", "bench",
+                "bench-latency", "kinds"), java.util.List.copyOf(Main.COMMANDS.keySet()));
+        Result help = cli("--help");
+        assertEquals(0, help.code(), help.err());
+        for (String c : Main.COMMANDS.keySet()) {
+            assertTrue(help.out().contains("\n  " + c + " "), c + " missing from the help: " + help.out());
+            Result own = cli(c, "--help");
+            assertEquals(0, own.code(), c + ": " + own.err());
+            assertTrue(own.out().startsWith("Usage: ratelab " + c + " "), own.out());
+        }
+        assertRefused(cli("reprot", "--out", "x"), "Unmatched arguments from index 0: 'reprot'");
+        Result none = cli();
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("a command is required"), none.err());
+    }
+
     @Test
     void planPrintsCountAxesAndCost() {
         Path spec = TestSpecs.write(dir, "s.yaml", TestSpecs.SMALL);
