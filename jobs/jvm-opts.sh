@@ -31,18 +31,19 @@ ratelab_build() {
   RATELAB_CP="$jar:$(cat "$stamp")"
 }
 
-# The JIT of a command. report, sql and checks are short: nearly all their time is loading classes and running
-# code a few times, which the optimizing compiler (C2) compiles on the second core at a cost it never earns back
-# (a report of the quickstart: 1.5 s and 2.7 s of CPU with it, 1.0 s and 1.6 s without; a count in sql: 3.8 s
-# against 2.4 s; a join and a median over 180,000 curve rows: 5.6 s against 4.1 s). So they run with the
-# quick compiler (C1) only. run, plan, bench and the rest keep both: training is the hot loop C2 exists for.
+# The JIT of a command. report, sql, checks, plan, kinds and env are short: nearly all their time is loading
+# classes and running code a few times, which the optimizing compiler (C2) compiles on the second core at a cost
+# it never earns back (a report of the quickstart: 1.5 s and 2.7 s of CPU with it, 1.0 s and 1.6 s without; a
+# count in sql: 3.8 s against 2.4 s; a join and a median over 180,000 curve rows: 5.6 s against 4.1 s; plan of
+# 10^6 runs: 0.83 s against 0.55 s). So they run with the quick compiler (C1) only. run, reproduce and the
+# benches keep both: training is the hot loop C2 exists for.
 # RATELAB_JIT=full gives every command both (a query that runs for minutes over a big output); a
 # -XX:TieredStopAtLevel in RATELAB_JAVA_OPTS comes later on the java line and wins. Sets RATELAB_JIT_OPTS.
 ratelab_jit() {
   RATELAB_JIT_OPTS=""
   [ "${RATELAB_JIT:-}" = "full" ] && return 0
   case "${1:-}" in
-    report|sql|checks) RATELAB_JIT_OPTS="-XX:TieredStopAtLevel=1" ;;
+    report|sql|checks|plan|kinds|env) RATELAB_JIT_OPTS="-XX:TieredStopAtLevel=1" ;;
   esac
 }
 

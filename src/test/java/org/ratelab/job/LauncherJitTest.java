@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The launcher's JIT per command ({@code ratelab_jit} in {@code jobs/jvm-opts.sh}): report, sql and checks
- * run with C1 only, every other command with both compilers, and {@code RATELAB_JIT=full} gives every
+ * The launcher's JIT per command ({@code ratelab_jit} in {@code jobs/jvm-opts.sh}): report, sql, checks, plan,
+ * kinds and env run with C1 only, the commands that train (run, reproduce, the benches) with both compilers,
+ * and {@code RATELAB_JIT=full} gives every
  * command both. The flag must also reach the java line of {@code jobs/ratelab}.
  */
 class LauncherJitTest {
@@ -32,11 +33,11 @@ class LauncherJitTest {
 
     @Test
     void shortCommandsGetTheQuickCompilerOnly() throws Exception {
-        for (String c : new String[] {"report", "sql", "checks"}) {
+        for (String c : new String[] {"report", "sql", "checks", "plan", "kinds", "env"}) {
             assertEquals("-XX:TieredStopAtLevel=1", jitOpts(Map.of(), c, "--out", "x"), c);
             assertEquals("", jitOpts(Map.of("RATELAB_JIT", "full"), c, "--out", "x"), c + " with RATELAB_JIT=full");
         }
-        for (String c : new String[] {"run", "plan", "bench", "bench-latency", "env", "kinds", "reproduce", "--help", ""}) {
+        for (String c : new String[] {"run", "reproduce", "bench", "bench-latency", "--help", "--version", ""}) {
             assertEquals("", jitOpts(Map.of(), c), c);
         }
     }
