@@ -55,12 +55,19 @@ final class Progress implements AutoCloseable {
 
         /** Counts a finished run (called in the task) and returns it. */
         RunResult count(RunResult r) {
-            done.add(1);
-            if (r.status() == RunStatus.DIVERGED) diverged.add(1);
-            if (r.status() == RunStatus.FAILED) failed.add(1);
-            cost.add(r.config().cost());
+            double[] t = tally(r);
+            done.add((long) t[0]);
+            diverged.add((long) t[1]);
+            failed.add((long) t[2]);
+            cost.add(t[3]);
             return r;
         }
+    }
+
+    /** What a finished run adds to the counts: done, diverged, failed, estimated cost (the accumulators' order). */
+    static double[] tally(RunResult r) {
+        return new double[] {1, r.status() == RunStatus.DIVERGED ? 1 : 0, r.status() == RunStatus.FAILED ? 1 : 0,
+            r.config().cost()};
     }
 
     private final Counters counters;
@@ -104,8 +111,7 @@ final class Progress implements AutoCloseable {
 
     /** Counts a run finished on the driver, outside any task ({@link HeadStart}). */
     void counted(RunResult r) {
-        listener.add(new double[] {1, r.status() == RunStatus.DIVERGED ? 1 : 0, r.status() == RunStatus.FAILED ? 1 : 0,
-            r.config().cost()});
+        listener.add(tally(r));
     }
 
     /** What the job does after training (shown after the run counts), or null while it trains. */
