@@ -52,7 +52,9 @@ public record RateCheck(
         }
         Dataset<Row> r = s.rates().where(cond).join(s.runs().select("run_id"), "run_id");
         List<Double> vals = new ArrayList<>();
-        for (Row row : r.select("value").collectAsList()) {
+        // in run_id order: the bootstrap draws by position, so the interval must not depend on how the rates
+        // table was split into files
+        for (Row row : r.orderBy("run_id").select("value").collectAsList()) {
             if (!row.isNullAt(0) && Double.isFinite(row.getDouble(0))) vals.add(row.getDouble(0));
         }
         double[] v = vals.stream().mapToDouble(Double::doubleValue).toArray();

@@ -30,30 +30,60 @@ public final class Summaries {
 
     public static Dataset<Row> compute(Dataset<Row> runs, Dataset<Row> rates, FitSpec spec) {
         Dataset<Row> joined = rates.join(runs.select(col("run_id"), col("axes_json")), "run_id")
-                .select(col("experiment"), col("axes_json"), col("metric"), col("kind"), col("eps"), col("value"));
+                .select(col("experiment"), col("axes_json"), col("metric"), col("kind"), col("eps"), col("value"),
+                        col("run_id"));
         return joined.groupByKey((MapFunction<Row, String>) Summaries::key, Encoders.STRING())
                 .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (k, it) -> summarize(k, it, spec),
                         Encoders.row(Schemas.SUMMARIES));
     }
 
-    static String groupKey(String axesJson) throws Exception {
+    public static String groupKey(String axesJson) throws Exception {
         Map<String, String> axes = JSON.readValue(axesJson, new TypeReference<LinkedHashMap<String, String>>() {});
         return groupKey(axes, "seed");
     }
 
-    /** The group of a (experiment, axes_json, metric, kind, eps, value) row, as {@link #compute} groups. */
+    /** The group of a (experiment, axes_json, metric, kind, eps, value, run_id) row, as {@link #compute} groups. */
     public static String key(Row r) throws Exception {
-        return r.getString(0) + "\u0000" + groupKey(r.getString(1)) + "\u0000" + r.getString(2) + "\u0000"
-                + r.getString(3) + "\u0000" + (r.isNullAt(4) ? "" : r.getDouble(4));
+        return key(r.getString(0), groupKey(r.getString(1)), r.getString(2), r.getString(3),
+                r.isNullAt(4) ? null : r.getDouble(4));
     }
 
-    /** One summaries row from the rows of a group, in the order they come (the bootstrap draws by position). */
+    /** The group of a rate of a run whose {@link #groupKey(String)} is {@code groupKey}, as {@link #key(Row)}. */
+    public static String key(String experiment, String groupKey, String metric, String kind, Double eps) {
+        return experiment + "\u0000" + groupKey + "\u0000" + metric + "\u0000" + kind + "\u0000"
+                + (eps == null ? "" : eps);
+    }
+
+    /**
+     * The rows {@link #summarize} takes, with their group's key last (so that a query can group by it without
+     * parsing axes_json again): (experiment, axes_json, metric, kind, eps, value, run_id, key).
+     */
+    public static org.apache.spark.sql.types.StructType inputSchema() {
+        return new org.apache.spark.sql.types.StructType()
+                .add("experiment", org.apache.spark.sql.types.DataTypes.StringType)
+                .add("axes_json", org.apache.spark.sql.types.DataTypes.StringType)
+                .add("metric", org.apache.spark.sql.types.DataTypes.StringType)
+                .add("kind", org.apache.spark.sql.types.DataTypes.StringType)
+                .add("eps", org.apache.spark.sql.types.DataTypes.DoubleType)
+                .add("value", org.apache.spark.sql.types.DataTypes.DoubleType)
+                .add("run_id", org.apache.spark.sql.types.DataTypes.StringType)
+                .add("key", org.apache.spark.sql.types.DataTypes.StringType);
+    }
+
+    /**
+     * One summaries row from the (experiment, axes_json, metric, kind, eps, value, run_id) rows of a group, in
+     * any order: the bootstrap draws by position, so the values are taken in run_id order (a run has one row
+     * in a group), whatever order a shuffle delivered them in. The interval is then the same on one core or a
+     * cluster, for any number of shuffle partitions.
+     */
     public static Iterator<Row> summarize(String key, Iterator<Row> it, FitSpec spec) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        while (it.hasNext()) rows.add(it.next());
+        rows.sort(java.util.Comparator.comparing((Row r) -> r.getString(6)));
         List<Double> vals = new ArrayList<>();
         Row first = null;
         int runs = 0;
-        while (it.hasNext()) {
-            Row r = it.next();
+        for (Row r : rows) {
             if (first == null) first = r;
             runs++;
             if (!r.isNullAt(5) && Double.isFinite(r.getDouble(5))) vals.add(r.getDouble(5));
