@@ -138,4 +138,24 @@ class BootstrapTest {
         }
         return Bootstrap.percentiles(stats, level);
     }
+
+    /**
+     * The bootstrap's own bounded draw is the JDK's, value for value and stream position for stream position:
+     * (2^30 + 1) rejects about half its candidates, so the redraws are held too.
+     */
+    @Test
+    void drawIsTheJdksBoundedNextInt() {
+        int[] bounds = {1, 2, 3, 7, 8, 1000, 12_500, 65_536, 1 << 30, (1 << 30) + 1, Integer.MAX_VALUE - 1,
+            Integer.MAX_VALUE};
+        for (long seed = 0; seed < 50; seed++) {
+            SplittableRandom a = new SplittableRandom(seed);
+            SplittableRandom b = new SplittableRandom(seed);
+            for (int i = 0; i < 2000; i++) {
+                int bound = bounds[i % bounds.length];
+                assertEquals(a.nextInt(bound), Bootstrap.draw(b, bound), "seed " + seed + " draw " + i);
+            }
+            // both streams are at the same position: rejections consumed the same extra values
+            assertEquals(a.nextLong(), b.nextLong(), "seed " + seed);
+        }
+    }
 }
