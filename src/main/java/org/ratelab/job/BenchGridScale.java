@@ -58,6 +58,7 @@ final class BenchGridScale {
                 "--out", work.resolve("out").toString(), "--overwrite")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("RATELAB_JAVA_OPTS", "-Xmx2g");
+        pb.environment().put("RATELAB_CDS_WAIT", "1");
         long t0 = System.nanoTime();
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.MINUTES)) {

@@ -262,7 +262,7 @@ public final class GridJob {
         OutputDir.Staging staging = out.staging();
         try {
             Derived d = derive(spark, plan, analysis, out, staging, progress::stage,
-                    LocalAnalysis.applies(spark, out.committedRows("curves")));
+                    Engine.of(spark, out.committedRows("curves")));
             Map<String, Long> counts = d.statusCounts();
             long rows = 0;
             for (long c : counts.values()) rows += c;
@@ -289,22 +289,49 @@ public final class GridJob {
         }
     }
 
+    /**
+     * {@code --conf spark.ratelab.sqlAnalysis=true}: derive a bigger output's tables with the Spark SQL queries
+     * ({@link Rates#compute}, {@link ScalingLaws#compute}, {@link Summaries#compute}, {@link Bounds#compute})
+     * instead of {@link BatchAnalysis}; the values are the same, it is slower (kept as the reference the tests
+     * hold the other two paths against).
+     */
+    static final String SQL_ANALYSIS = "spark.ratelab.sqlAnalysis";
+
+    /** Where the derived tables of an output are computed ({@link #derive}). */
+    enum Engine {
+        /** On the driver in plain Java ({@link LocalAnalysis}): a small output. */
+        DRIVER,
+        /** Per run in one Spark task per committed batch, then one shuffle ({@link BatchAnalysis}). */
+        BATCHES,
+        /** As Spark SQL queries over the tables ({@link #SQL_ANALYSIS}). */
+        SQL;
+
+        /** The engine of an output whose committed curves hold {@code curveRows} rows. */
+        static Engine of(SparkSession spark, long curveRows) {
+            if (LocalAnalysis.applies(spark, curveRows)) return DRIVER;
+            return Boolean.parseBoolean(spark.conf().get(SQL_ANALYSIS, "false")) ? SQL : BATCHES;
+        }
+    }
+
     /** What deriving the tables gives back: the runs' status counts and the checks' tally. */
     record Derived(Map<String, Long> statusCounts, long checks, long checksFailed) {}
 
     /**
      * Writes the derived tables (rates, laws, summaries, bounds, checks) of the committed runs and curves of
-     * {@code out} under {@code staging}: on the driver in plain Java ({@link LocalAnalysis}) when {@code local},
-     * else as Spark queries; the checks are Spark queries either way.
+     * {@code out} under {@code staging} with {@code engine}; the checks are Spark queries with every engine.
      */
     static Derived derive(SparkSession spark, Plan plan, Analysis analysis, OutputDir out, OutputDir.Staging staging,
-                          java.util.function.Consumer<String> stage, boolean local) throws IOException {
+                          java.util.function.Consumer<String> stage, Engine engine) throws IOException {
         Map<String, Long> counts = new TreeMap<>();
         org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        if (local) {
+        if (engine == Engine.DRIVER) {
             // a small output: the same functions on the driver, without planning a Spark query
             stage.accept("rates, laws, summaries, bounds");
             counts.putAll(LocalAnalysis.write(out, staging, plan, analysis.fit(), mayHaveLaws(plan), hadoop));
+        } else if (engine == Engine.BATCHES) {
+            // a bigger output: per run in one task per committed batch, then one shuffle for laws and summaries
+            stage.accept("rates, laws, summaries, bounds");
+            counts.putAll(BatchAnalysis.write(spark, out, staging, plan, analysis.fit(), mayHaveLaws(plan)));
         } else {
             Dataset<Row> runsT = runsTable(spark, out);
             Dataset<Row> curvesT = Schemas.read(spark, "curves", out.table("curves"));
@@ -322,12 +349,12 @@ public final class GridJob {
                             return;
                         }
                         ScalingLaws.compute(runsT, ratesT, curvesT, analysis.fit(), plan.zipLinks())
-                                .orderBy("experiment", "axis", "group_key", "metric")
-                                .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("laws"));
+                                .repartition(1).sortWithinPartitions("experiment", "axis", "group_key", "metric")
+                                .write().mode(SaveMode.ErrorIfExists).parquet(staging.table("laws"));
                     },
                     () -> Summaries.compute(runsT, ratesT, analysis.fit())
-                            .orderBy("experiment", "group_key", "metric", "kind", "eps")
-                            .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.table("summaries")),
+                            .repartition(1).sortWithinPartitions("experiment", "group_key", "metric", "kind", "eps")
+                            .write().mode(SaveMode.ErrorIfExists).parquet(staging.table("summaries")),
                     () -> Bounds.compute(runsT, ratesT, curvesT).write().mode(SaveMode.ErrorIfExists)
                             .parquet(staging.table("bounds")),
                     () -> {

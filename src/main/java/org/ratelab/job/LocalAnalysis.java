@@ -53,7 +53,7 @@ final class LocalAnalysis {
     /** The most curve rows the local path reads. */
     static final long MAX_CURVE_ROWS = 3_000;
 
-    private static final List<String> CURVE_COLUMNS = curveColumns();
+    static final List<String> CURVE_COLUMNS = curveColumns();
 
     private static List<String> curveColumns() {
         List<String> c = new ArrayList<>(List.of("run_id", "experiment", "optimizer", "step", "oracle_calls"));
@@ -121,48 +121,64 @@ final class LocalAnalysis {
     /** {@link Rates#compute}: curves joined with runs, grouped by run in run_id order. */
     static List<Row> rates(List<Row> runs, Map<String, List<Object[]>> curves, FitSpec fit) {
         int id = Schemas.RUNS.fieldIndex("run_id");
-        int optimal = Schemas.RUNS.fieldIndex("optimal_loss");
-        int batch = Schemas.RUNS.fieldIndex("batch_size");
         List<Row> sorted = new ArrayList<>(runs);
         sorted.sort(Comparator.comparing((Row r) -> r.getString(id), SqlAgg.STRINGS));
-        int loss = CURVE_COLUMNS.indexOf("loss");
-        int grad = CURVE_COLUMNS.indexOf("grad_norm_sq");
-        int test = CURVE_COLUMNS.indexOf("test_loss");
         List<Row> out = new ArrayList<>();
-        for (Row run : sorted) {
-            List<Object[]> points = curves.get(run.getString(id));
-            if (points == null) continue;   // an inner join: a run without a point has no rates
-            Double fStar = run.isNullAt(optimal) ? 0.0 : run.getDouble(optimal);
-            List<Row> pts = new ArrayList<>(points.size());
-            for (Object[] c : points) {
-                pts.add(RowFactory.create(c[0], c[1], c[2], c[3], c[4], c[loss], c[grad], fStar, run.get(batch),
-                        c[test]));
-            }
-            Rates.fitRun(run.getString(id), pts.iterator(), fit).forEachRemaining(out::add);
-        }
+        for (Row run : sorted) out.addAll(ratesOf(run, curves.get(run.getString(id)), fit));
         return out;
     }
+
+    /**
+     * One run's rates rows ({@link Rates#fitRun}) from its curve points (rows of {@link #CURVE_COLUMNS}); none
+     * for a run without a point (the inner join of {@link Rates#compute}).
+     */
+    static List<Row> ratesOf(Row run, List<Object[]> points, FitSpec fit) {
+        if (points == null || points.isEmpty()) return List.of();
+        Double fStar = run.isNullAt(OPTIMAL_LOSS) ? 0.0 : run.getDouble(OPTIMAL_LOSS);
+        List<Row> pts = new ArrayList<>(points.size());
+        for (Object[] c : points) {
+            pts.add(RowFactory.create(c[0], c[1], c[2], c[3], c[4], c[LOSS], c[GRAD_NORM_SQ], fStar,
+                    run.get(BATCH_SIZE), c[TEST_LOSS]));
+        }
+        List<Row> out = new ArrayList<>();
+        Rates.fitRun(run.getString(RUN_ID), pts.iterator(), fit).forEachRemaining(out::add);
+        return out;
+    }
+
+    private static final int RUN_ID = Schemas.RUNS.fieldIndex("run_id");
+    private static final int OPTIMAL_LOSS = Schemas.RUNS.fieldIndex("optimal_loss");
+    private static final int BATCH_SIZE = Schemas.RUNS.fieldIndex("batch_size");
+    private static final int AXES_JSON = Schemas.RUNS.fieldIndex("axes_json");
+    private static final int LOSS = CURVE_COLUMNS.indexOf("loss");
+    private static final int GRAD_NORM_SQ = CURVE_COLUMNS.indexOf("grad_norm_sq");
+    private static final int TEST_LOSS = CURVE_COLUMNS.indexOf("test_loss");
 
     /** {@link Bounds#compute}: each run with its loss/linear and loss/power rates and its curve's α and σ. */
     static List<Row> bounds(List<Row> runs, Map<String, List<Row>> rates, Map<String, List<Object[]>> curves)
             throws Exception {
-        String[] cols = {"run_id", "experiment", "optimizer", "lr", "lr_scale", "config_json", "smoothness",
-            "pl_constant", "L_hat", "mu_hat"};
-        int alpha = CURVE_COLUMNS.indexOf("loj_alpha");
-        int sigma = CURVE_COLUMNS.indexOf("noise_ratio");
-        int[] at = fieldIndices(cols);
         List<Row> out = new ArrayList<>();
         for (Row run : runs) {
-            Object[] v = new Object[cols.length + 4];
-            for (int i = 0; i < cols.length; i++) v[i] = run.get(at[i]);
-            String id = run.getString(0);
-            v[cols.length] = rate(rates.get(id), "linear");
-            v[cols.length + 1] = rate(rates.get(id), "power");
-            List<Object[]> points = curves.get(id);
-            v[cols.length + 2] = points == null ? null : sqlExtreme(points, alpha, false);
-            v[cols.length + 3] = points == null ? null : sqlExtreme(points, sigma, true);
-            Bounds.bounds(RowFactory.create(v)).forEachRemaining(out::add);
+            String id = run.getString(RUN_ID);
+            out.addAll(boundsOf(run, rates.get(id), curves.get(id)));
         }
+        return out;
+    }
+
+    private static final String[] BOUNDS_RUN_COLUMNS = {"run_id", "experiment", "optimizer", "lr", "lr_scale",
+        "config_json", "smoothness", "pl_constant", "L_hat", "mu_hat"};
+    private static final int[] BOUNDS_RUN_AT = fieldIndices(BOUNDS_RUN_COLUMNS);
+
+    /** One run's bounds rows ({@link Bounds#bounds}), from its rates and curve points (either may be null). */
+    static List<Row> boundsOf(Row run, List<Row> rates, List<Object[]> points) throws Exception {
+        int n = BOUNDS_RUN_COLUMNS.length;
+        Object[] v = new Object[n + 4];
+        for (int i = 0; i < n; i++) v[i] = run.get(BOUNDS_RUN_AT[i]);
+        v[n] = rate(rates, "linear");
+        v[n + 1] = rate(rates, "power");
+        v[n + 2] = points == null ? null : sqlExtreme(points, CURVE_COLUMNS.indexOf("loj_alpha"), false);
+        v[n + 3] = points == null ? null : sqlExtreme(points, CURVE_COLUMNS.indexOf("noise_ratio"), true);
+        List<Row> out = new ArrayList<>();
+        Bounds.bounds(RowFactory.create(v)).forEachRemaining(out::add);
         return out;
     }
 
@@ -188,14 +204,13 @@ final class LocalAnalysis {
         return best;
     }
 
-    /** {@link Summaries#compute}: rates joined with the runs' axes, grouped in the order of the rates. */
+    /** {@link Summaries#compute}: rates joined with the runs' axes, grouped by key. */
     static List<Row> summaries(List<Row> rates, Map<String, Row> runs, FitSpec fit) throws Exception {
-        int axes = Schemas.RUNS.fieldIndex("axes_json");
         Map<String, List<Row>> groups = new LinkedHashMap<>();
         for (Row r : rates) {
             Row run = runs.get(r.getString(0));
             if (run == null) continue;
-            Row j = RowFactory.create(r.get(1), run.get(axes), r.get(3), r.get(4), r.get(11), r.get(5));
+            Row j = summaryInput(r, run);
             groups.computeIfAbsent(Summaries.key(j), k -> new ArrayList<>()).add(j);
         }
         List<Row> out = new ArrayList<>();
@@ -206,25 +221,22 @@ final class LocalAnalysis {
         return out;
     }
 
+    /**
+     * A rate row of a run as {@link Summaries#summarize} takes it: (experiment, axes_json, metric, kind, eps,
+     * value, run_id).
+     */
+    static Row summaryInput(Row rate, Row run) {
+        return RowFactory.create(rate.get(1), run.get(AXES_JSON), rate.get(3), rate.get(4), rate.get(11), rate.get(5),
+                rate.get(0));
+    }
+
     /** {@link ScalingLaws#compute}: each run's rates and curve statistics as points, fitted per law. */
     static List<Row> laws(List<Row> runs, Map<String, List<Row>> rates, Map<String, List<Object[]>> curves,
                           FitSpec fit, Map<String, java.util.Set<String>> links) throws Exception {
-        List<String> names = new ArrayList<>(List.of("experiment", "axes_json", "seed"));
-        names.addAll(ScalingLaws.RUN_METRICS);
-        int[] at = fieldIndices(names.toArray(new String[0]));
         Map<String, List<Row>> groups = new LinkedHashMap<>();
         for (Row run : runs) {
-            String id = run.getString(0);
-            List<Row> ys = new ArrayList<>();
-            for (Row r : rates.getOrDefault(id, List.of())) {
-                if (!r.isNullAt(5)) ys.add(RowFactory.create(r.get(3), r.get(4), r.get(11), r.get(5)));
-            }
-            List<Object[]> points = curves.get(id);
-            if (points != null) ys.addAll(curveStats(points, fit));
-            Object[] v = new Object[at.length + 1];
-            for (int i = 0; i < at.length; i++) v[i] = run.get(at[i]);
-            v[at.length] = ys.isEmpty() ? null : scala.jdk.javaapi.CollectionConverters.asScala(ys).toSeq();
-            Iterator<Row> pts = ScalingLaws.points(RowFactory.create(v), links);
+            String id = run.getString(RUN_ID);
+            Iterator<Row> pts = lawPointsOf(run, rates.get(id), curves.get(id), fit, links);
             while (pts.hasNext()) {
                 Row p = pts.next();
                 groups.computeIfAbsent(p.getString(0), x -> new ArrayList<>()).add(p);
@@ -236,6 +248,31 @@ final class LocalAnalysis {
         }
         out.sort(order(Schemas.LAWS, "experiment", "axis", "group_key", "metric"));
         return out;
+    }
+
+    private static final int[] LAW_RUN_AT = lawRunColumns();
+
+    private static int[] lawRunColumns() {
+        List<String> names = new ArrayList<>(List.of("experiment", "axes_json", "seed"));
+        names.addAll(ScalingLaws.RUN_METRICS);
+        return fieldIndices(names.toArray(new String[0]));
+    }
+
+    /**
+     * One run's law points ({@link ScalingLaws#points}: rows of {@link ScalingLaws#pointsSchema()}) from its
+     * runs row, its rates and its curve statistics ({@link #curveStats}); rates and points may be null.
+     */
+    static Iterator<Row> lawPointsOf(Row run, List<Row> rates, List<Object[]> points, FitSpec fit,
+                                     Map<String, java.util.Set<String>> links) throws Exception {
+        List<Row> ys = new ArrayList<>();
+        if (rates != null) {
+            for (Row r : rates) if (!r.isNullAt(5)) ys.add(RowFactory.create(r.get(3), r.get(4), r.get(11), r.get(5)));
+        }
+        if (points != null) ys.addAll(curveStats(points, fit));
+        Object[] v = new Object[LAW_RUN_AT.length + 1];
+        for (int i = 0; i < LAW_RUN_AT.length; i++) v[i] = run.get(LAW_RUN_AT[i]);
+        v[LAW_RUN_AT.length] = ys.isEmpty() ? null : scala.jdk.javaapi.CollectionConverters.asScala(ys).toSeq();
+        return ScalingLaws.points(RowFactory.create(v), links);
     }
 
     /**

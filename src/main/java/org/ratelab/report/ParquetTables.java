@@ -141,6 +141,24 @@ public final class ParquetTables {
         for (DataFile f : files(fs, dir)) scan(fs, f, columns, row);
     }
 
+    /**
+     * Calls {@code row} with every row of one data file of a table, as {@link #scan} gives them: the values of
+     * its partition columns come from the {@code name=value} directories the file is in.
+     */
+    public static void scanFile(FileSystem fs, Path file, List<String> columns, Consumer<Object[]> row)
+            throws IOException {
+        Map<String, String> parts = new LinkedHashMap<>();
+        List<Path> dirs = new ArrayList<>();
+        for (Path d = file.getParent(); d != null && d.getName().indexOf('=') > 0; d = d.getParent()) dirs.add(0, d);
+        for (Path d : dirs) {
+            String name = d.getName();
+            int eq = name.indexOf('=');
+            String value = unescape(name.substring(eq + 1));
+            parts.put(unescape(name.substring(0, eq)), "__HIVE_DEFAULT_PARTITION__".equals(value) ? null : value);
+        }
+        scan(fs, new DataFile(fs.getFileStatus(file), parts), columns, row);
+    }
+
     /** Every row of the table under {@code dir}, as {@link #scan} gives them. */
     public static List<Object[]> read(FileSystem fs, Path dir, List<String> columns) throws IOException {
         List<Object[]> out = new ArrayList<>();

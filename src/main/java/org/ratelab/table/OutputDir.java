@@ -171,6 +171,20 @@ public final class OutputDir {
         return n;
     }
 
+    /**
+     * The data files of each committed batch, as paths relative to the output directory ({@code runs/...} and
+     * {@code curves/experiment=X/optimizer=Y/...}), in batch order: where they are once published.
+     */
+    public List<List<String>> committedFiles() throws IOException {
+        List<List<String>> out = new ArrayList<>();
+        for (Path batch : committedBatches()) {
+            List<String> files = new ArrayList<>();
+            for (ParquetFiles.DataFile f : dataFiles(batch)) files.add(f.path());
+            out.add(files);
+        }
+        return out;
+    }
+
     private List<String> lines(Path list) throws IOException {
         if (!fs.exists(list)) throw new CorruptOutputException(list + ": missing; the batch is incomplete");
         List<String> out = new ArrayList<>();

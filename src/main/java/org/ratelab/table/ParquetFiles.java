@@ -152,10 +152,14 @@ public final class ParquetFiles {
      * where the column is nullable) as one Parquet file at {@code file}, which must not exist.
      */
     public static void writeRows(Path file, Configuration conf, StructType schema, List<Row> rows) throws IOException {
-        try (ParquetWriter<Row> w = open(HadoopOutputFile.fromPath(file, conf), conf, messageType(schema),
-                new RowSupport(schema))) {
+        try (ParquetWriter<Row> w = rowWriter(file, conf, schema)) {
             for (Row r : rows) w.write(r);
         }
+    }
+
+    /** A new Parquet file at {@code file} (which must not exist) for rows of {@code schema}, written one at a time, as {@link #writeRows} writes them. */
+    public static ParquetWriter<Row> rowWriter(Path file, Configuration conf, StructType schema) throws IOException {
+        return open(HadoopOutputFile.fromPath(file, conf), conf, messageType(schema), new RowSupport(schema));
     }
 
     private static final class RowSupport extends WriteSupport<Row> {

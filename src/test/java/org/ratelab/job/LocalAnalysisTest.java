@@ -28,29 +28,39 @@ import org.ratelab.table.OutputDir;
  */
 public class LocalAnalysisTest {
     /**
-     * When {@code out} (a finished job of {@code plan}) is small enough for the local path, derives its tables
-     * by both engines into two stagings and asserts they are equal, the rates' order included; returns whether
-     * it compared. {@code ExperimentLibraryTest} calls it for every smoke spec of the library.
+     * Derives the tables of {@code out} (a finished job of {@code plan}) with every engine that applies, each into
+     * a staging of its own, and asserts that they are equal value for value: the Spark SQL queries and the
+     * per-batch tasks ({@link BatchAnalysis}) always, and the driver ({@link LocalAnalysis}) when the output is
+     * small enough for it, with the rates in the same order as the queries'. Returns whether the driver's engine
+     * was compared. {@code ExperimentLibraryTest} calls it for every smoke spec of the library.
      */
     public static boolean assertEnginesAgree(SparkSession spark, Plan plan, OutputDir out) throws IOException {
-        if (!LocalAnalysis.applies(spark, out.committedRows("curves"))) return false;
+        boolean small = LocalAnalysis.applies(spark, out.committedRows("curves"));
         GridJob.Analysis analysis = GridJob.Analysis.of(plan);
+        OutputDir.Staging viaSql = out.staging();
+        OutputDir.Staging batches = out.staging();
         OutputDir.Staging local = out.staging();
-        OutputDir.Staging viaSpark = out.staging();
         try {
-            GridJob.Derived l = GridJob.derive(spark, plan, analysis, out, local, s -> { }, true);
-            GridJob.Derived s = GridJob.derive(spark, plan, analysis, out, viaSpark, x -> { }, false);
-            assertEquals(s, l, "status counts and check tallies");
+            GridJob.Derived s = GridJob.derive(spark, plan, analysis, out, viaSql, x -> { }, GridJob.Engine.SQL);
+            GridJob.Derived b = GridJob.derive(spark, plan, analysis, out, batches, x -> { }, GridJob.Engine.BATCHES);
+            assertEquals(s, b, "status counts and check tallies (batches)");
             for (String t : List.of("rates", "laws", "summaries", "bounds", "checks")) {
-                assertEquals(rows(spark, viaSpark.table(t)), rows(spark, local.table(t)), t + " differ");
+                assertEquals(rows(spark, viaSql.table(t)), rows(spark, batches.table(t)), t + " differ (batches)");
             }
-            assertEquals(column(spark, viaSpark.table("rates"), "run_id"),
+            assertFalse(rows(spark, batches.table("rates")).isEmpty(), "no rates: nothing compared");
+            if (!small) return false;
+            GridJob.Derived l = GridJob.derive(spark, plan, analysis, out, local, x -> { }, GridJob.Engine.DRIVER);
+            assertEquals(s, l, "status counts and check tallies (driver)");
+            for (String t : List.of("rates", "laws", "summaries", "bounds", "checks")) {
+                assertEquals(rows(spark, viaSql.table(t)), rows(spark, local.table(t)), t + " differ (driver)");
+            }
+            assertEquals(column(spark, viaSql.table("rates"), "run_id"),
                     column(spark, local.table("rates"), "run_id"), "the rates' order");
-            assertFalse(rows(spark, local.table("rates")).isEmpty(), "no rates: nothing compared");
             return true;
         } finally {
             local.discard();
-            viaSpark.discard();
+            viaSql.discard();
+            batches.discard();
         }
     }
 

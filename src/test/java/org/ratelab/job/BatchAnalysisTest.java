@@ -1,0 +1,121 @@
+package org.ratelab.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ratelab.SparkTestSession;
+import org.ratelab.TestSpecs;
+import org.ratelab.grid.Plan;
+import org.ratelab.grid.Planner;
+import org.ratelab.spec.SpecLoader;
+import org.ratelab.table.OutputDir;
+
+/**
+ * The derived tables computed per committed batch in Spark tasks ({@link BatchAnalysis}) are those of the Spark
+ * SQL queries value for value, over many batches; and the bootstrap intervals of the summaries and of a rate
+ * check no longer depend on how the rates reach them: the same output derived by the queries under different
+ * shuffle layouts, or with its runs batched differently, gives the same bits.
+ */
+class BatchAnalysisTest {
+    @TempDir Path dir;
+
+    /** Two optimizers (one stochastic), two widths (laws), eight seeds (summaries of eight values) and a rate check. */
+    static final String SPEC = """
+            experiment: batches
+            seed: 0
+            data: {kind: teacher_student, n: 64, d: 8, teacher: two_layer, teacher_width: 3, test_n: 32}
+            model: {kind: two_layer, activation: tanh, parameterization: ntk, width: 16}
+            train: {steps: 100, loss_threshold: 1.0e-3, record: {every: 10}}
+            optimizers:
+              - {name: gd, lr: 1.0}
+              - {name: sgd, lr: 0.5, batch_size: 8}
+            grid:
+              model.width: [16, 32]
+              seed: [1, 2, 3, 4, 5, 6, 7, 8]
+            checks:
+              - name: power-of-loss
+                description: the median exponent of the loss over every run (no claim; its interval is what is held)
+                rate: {metric: loss, kind: power}
+                expect: {value: -1.0, tolerance: 100}
+            """;
+
+    private OutputDir job(SparkSession spark, Plan plan, String name, int batchRuns) throws Exception {
+        OutputDir out = OutputDir.of(dir.resolve(name).toString(), spark.sparkContext().hadoopConfiguration());
+        out.create("{}");
+        spark.conf().set("spark.ratelab.localAnalysis", "false");   // a small output: force the batches' engine
+        try {
+            GridJob.execute(spark, plan, out, null, new GridJob.Options(2, false, batchRuns));
+        } finally {
+            spark.conf().unset("spark.ratelab.localAnalysis");
+        }
+        return out;
+    }
+
+    @Test
+    void perBatchTablesEqualTheQueriesAndEveryBatchWritesItsOwnFiles() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Plan plan = Planner.plan(SpecLoader.load(TestSpecs.write(dir, "s.yaml", SPEC), "default"));
+        assertEquals(32, plan.runs().size());
+        OutputDir out = job(spark, plan, "five", 7);
+        int batches = out.committedBatches().size();
+        assertEquals(5, batches, "32 runs in batches of 7");
+        // the job's own rates and bounds: one file per batch, and nothing left of the tasks' directories
+        try (Stream<Path> s = Files.list(dir.resolve("five").resolve("rates"))) {
+            assertEquals(batches, s.filter(p -> p.getFileName().toString().endsWith(".parquet")).count());
+        }
+        assertFalse(Files.exists(dir.resolve("five").resolve("_analysis")));
+        assertFalse(Files.exists(dir.resolve("five").resolve("_staging")));
+        LocalAnalysisTest.assertEnginesAgree(spark, plan, out);
+        for (String t : List.of("rates", "laws", "summaries")) {
+            assertFalse(LocalAnalysisTest.rows(spark, out.table(t)).isEmpty(), t + " empty");
+        }
+        assertEquals(4, spark.read().parquet(out.table("summaries")).where("metric = 'loss' AND kind = 'power'").count(),
+                "a summary per optimizer and width");
+        assertEquals(1, spark.read().parquet(out.table("checks")).count());
+    }
+
+    @Test
+    void intervalsDoNotDependOnBatchesFilesOrShufflePartitions() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Plan plan = Planner.plan(SpecLoader.load(TestSpecs.write(dir, "s.yaml", SPEC), "default"));
+        OutputDir many = job(spark, plan, "many", 3);
+        OutputDir one = job(spark, plan, "one", 1000);
+        assertEquals(11, many.committedBatches().size());
+        assertEquals(1, one.committedBatches().size());
+        List<String> summaries = LocalAnalysisTest.rows(spark, one.table("summaries"));
+        List<String> checks = LocalAnalysisTest.rows(spark, one.table("checks"));
+        assertEquals(summaries, LocalAnalysisTest.rows(spark, many.table("summaries")), "batched in 1 or 11");
+        assertEquals(checks, LocalAnalysisTest.rows(spark, many.table("checks")), "batched in 1 or 11");
+        // the queries, without adaptive execution's coalescing, over 1 or 7 shuffle partitions: each reducer sees
+        // the rates in another order, and the intervals are the same
+        GridJob.Analysis analysis = GridJob.Analysis.of(plan);
+        for (Map.Entry<String, String> layout : Map.of("1", "one partition", "7", "seven partitions").entrySet()) {
+            spark.conf().set("spark.sql.adaptive.enabled", "false");
+            spark.conf().set("spark.sql.shuffle.partitions", layout.getKey());
+            OutputDir.Staging s = many.staging();
+            try {
+                GridJob.derive(spark, plan, analysis, many, s, x -> { }, GridJob.Engine.SQL);
+                assertEquals(summaries, LocalAnalysisTest.rows(spark, s.table("summaries")), layout.getValue());
+                assertEquals(checks, LocalAnalysisTest.rows(spark, s.table("checks")), layout.getValue());
+            } finally {
+                spark.conf().unset("spark.sql.adaptive.enabled");
+                spark.conf().unset("spark.sql.shuffle.partitions");
+                s.discard();
+            }
+        }
+        // and the intervals are intervals: a summary of eight values has one that is not a point
+        Row r = spark.read().parquet(one.table("summaries")).where("metric = 'loss' AND kind = 'power' AND n_values = 8")
+                .select("ci_low", "ci_high").first();
+        assertTrue(r.getDouble(0) < r.getDouble(1), r.toString());
+    }
+}
