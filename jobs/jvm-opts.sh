@@ -47,20 +47,28 @@ ratelab_jit() {
   esac
 }
 
-# Class-data sharing: the first use of a command (run, sql, report, ...) writes an archive of every class it
-# loaded (-XX:ArchiveClassesAtExit, about 40-200 MB under target/cds/); later uses of that command map it
-# (-XX:SharedArchiveFile) instead of loading, verifying and linking some 17,000 classes from ~200 jars again.
-# The archive's name holds a checksum of the JVM, the project's JVM flags and the classpath with each jar's size
-# and time, so a rebuild or another JDK makes a new one (the old one of that command is removed); the JVM itself
-# ignores an archive that does not fit the flags of RATELAB_JAVA_OPTS. Off with RATELAB_CDS=0, and
+# Class-data sharing: the first use of a command (run, sql, report, ...) lists every class it loads
+# (-XX:DumpLoadedClassList); when it exits 0, a JVM in the background turns that list into a static archive
+# (-Xshare:dump, about 40-200 MB under target/cds/, 5-20 s of one core, the command does not wait for it). Later
+# uses of that command map it (-XX:SharedArchiveFile) instead of loading, verifying and linking some 17,000
+# classes from ~200 jars again. Not a dynamic archive (-XX:ArchiveClassesAtExit): JDK 17's keeps the "queued for
+# compilation" mark of every method that was in the JIT's queue when the dumping JVM exited (JDK-8306460, fixed in
+# 21), and in every later JVM those methods stay interpreted, e.g. the bootstrap of the laws and summaries, 20-40x
+# slower. The archive's name holds a checksum of the JVM, the project's JVM flags and the classpath with each jar's
+# size and time, so a rebuild or another JDK makes a new one (the old one of that command is removed); the JVM
+# itself ignores an archive that does not fit the flags of RATELAB_JAVA_OPTS. Off with RATELAB_CDS=0, and
 # whenever the classpath has a directory (the JVM archives jars only). The JVM's own log lines go to stderr, never
-# to stdout (where sql writes its result), and CDS's are off. Sets RATELAB_CDS_OPTS, and RATELAB_CDS_NEW (the
-# archive being written, kept only if the command succeeds) with RATELAB_CDS_ARCHIVE (its final name).
+# to stdout (where sql writes its result), and CDS's are off. Sets RATELAB_CDS_OPTS, and RATELAB_CDS_LIST (the
+# class list being written, kept only if the command succeeds) with RATELAB_CDS_ARCHIVE (the archive's name).
 ratelab_cds() {
   RATELAB_CDS_OPTS=""
-  RATELAB_CDS_NEW=""
+  RATELAB_CDS_LIST=""
   RATELAB_CDS_ARCHIVE=""
   [ "${RATELAB_CDS:-1}" = "0" ] && return 0
+  # JDK 17 crashes mapping a static archive's classes while an agent or JFR hooks class loading
+  case " ${RATELAB_JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} " in
+    *" -javaagent"*|*" -agentlib"*|*" -agentpath"*|*StartFlightRecording*) return 0 ;;
+  esac
   local cmd="${1:-none}" arg entry
   case "$cmd" in *[!a-z-]*|"") cmd=other ;; esac
   local jars=()
@@ -73,12 +81,11 @@ ratelab_cds() {
   local java_bin dir key
   java_bin=$(readlink -f "$(command -v java)") || return 0
   dir="${RATELAB_CDS_DIR:-$RATELAB_HOME/target/cds}"
-  key=$( { printf '%s\n' "$java_bin" "$RATELAB_JVM_OPTS" "$RATELAB_CP"; \
+  key=$( { printf '%s\n' static "$java_bin" "$RATELAB_JVM_OPTS" "$RATELAB_CP"; \
            stat -c '%n %s %Y' "$java_bin" "${jars[@]}"; } | cksum | cut -d' ' -f1)
   RATELAB_CDS_ARCHIVE="$dir/$cmd-$key.jsa"
-  local log="-Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr"
   if [ -s "$RATELAB_CDS_ARCHIVE" ]; then
-    RATELAB_CDS_OPTS="-XX:SharedArchiveFile=$RATELAB_CDS_ARCHIVE $log"
+    RATELAB_CDS_OPTS="-XX:SharedArchiveFile=$RATELAB_CDS_ARCHIVE $(ratelab_cds_log)"
     return 0
   fi
   shift || true
@@ -86,23 +93,40 @@ ratelab_cds() {
     case "$arg" in -h|--help|--version|help) return 0 ;; esac
   done
   mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] || return 0
-  RATELAB_CDS_NEW="$dir/.$cmd-$key.$$.jsa"
-  RATELAB_CDS_OPTS="-XX:ArchiveClassesAtExit=$RATELAB_CDS_NEW $log"
+  # one dump at a time per archive: a first use while another one's dump runs (for under 10 minutes) lists nothing
+  [ -n "$(find "$dir" -maxdepth 1 -name ".$cmd-$key.*.pending" -mmin -10 -print -quit 2>/dev/null)" ] && return 0
+  RATELAB_CDS_LIST="$dir/.$cmd-$key.$$.classlist"
+  RATELAB_CDS_OPTS="-XX:DumpLoadedClassList=$RATELAB_CDS_LIST"
 }
 
-# After a command that wrote an archive: keeps it under its final name if the command exited 0 (replacing the
-# command's older archives), else drops it.
+ratelab_cds_log() {
+  printf '%s' "-Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=off:stderr"
+}
+
+# After a command that listed its classes: if it exited 0, dumps the archive from the list in the background
+# (under a temporary name, then renamed into place, replacing the command's older archives); else drops the list.
+# RATELAB_CDS_WAIT=1 waits for the dump (tests).
 ratelab_cds_keep() {
   local rc="$1"
-  [ -n "$RATELAB_CDS_NEW" ] || return 0
-  if [ "$rc" = 0 ] && [ -s "$RATELAB_CDS_NEW" ]; then
-    local base
-    base=$(basename "$RATELAB_CDS_ARCHIVE")
-    find "$(dirname "$RATELAB_CDS_ARCHIVE")" -maxdepth 1 -name "${base%-*}-*.jsa" ! -name "$base" -delete 2>/dev/null
-    mv -f "$RATELAB_CDS_NEW" "$RATELAB_CDS_ARCHIVE"
-  else
-    rm -f "$RATELAB_CDS_NEW"
+  [ -n "$RATELAB_CDS_LIST" ] || return 0
+  if [ "$rc" != 0 ] || [ ! -s "$RATELAB_CDS_LIST" ]; then
+    rm -f "$RATELAB_CDS_LIST"
+    return 0
   fi
+  local list="$RATELAB_CDS_LIST" archive="$RATELAB_CDS_ARCHIVE"
+  local new="${list%.classlist}.dumping" pending="${list%.classlist}.pending"
+  : > "$pending"
+  (
+    if java $RATELAB_JVM_OPTS -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$new" \
+        $(ratelab_cds_log) -cp "$RATELAB_CP" > /dev/null 2>&1 && [ -s "$new" ]; then
+      local base
+      base=$(basename "$archive")
+      find "$(dirname "$archive")" -maxdepth 1 -name "${base%-*}-*.jsa" ! -name "$base" -delete 2>/dev/null
+      mv -f "$new" "$archive"
+    fi
+    rm -f "$list" "$new" "$pending"
+  ) < /dev/null > /dev/null 2>&1 &
+  if [ "${RATELAB_CDS_WAIT:-0}" = 1 ]; then wait; fi
 }
 
 # Builds target/ratelab-app.jar (the application jar jobs/submit ships) when missing or older than the sources.

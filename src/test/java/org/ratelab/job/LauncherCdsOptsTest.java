@@ -1,0 +1,63 @@
+package org.ratelab.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The flags {@code ratelab_cds} ({@code jobs/jvm-opts.sh}) gives a command's first use: a class list for a static
+ * archive, never a dynamic archive (JDK 17 archives the "queued for compilation" mark of the methods in the JIT's
+ * queue at exit, JDK-8306460, and those methods are then never compiled in any later JVM); and no archive at all
+ * when an agent or JFR hooks class loading (JDK 17 crashes mapping an archived class then).
+ */
+class LauncherCdsOptsTest {
+    @TempDir Path dir;
+
+    String cdsOpts(Map<String, String> env, String... args) throws Exception {
+        Path jar = Files.writeString(dir.resolve("app.jar"), "not a real jar: only its size and time are read");
+        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(List.of("bash", "-c",
+                ". jobs/jvm-opts.sh; RATELAB_CP=\"$RATELAB_TEST_CP\"; ratelab_cds \"$@\"; printf '%s' \"$RATELAB_CDS_OPTS\"",
+                "cds")));
+        pb.command().addAll(List.of(args));
+        pb.environment().remove("RATELAB_CDS");
+        pb.environment().remove("RATELAB_JAVA_OPTS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().put("RATELAB_TEST_CP", jar.toString());
+        pb.environment().put("RATELAB_CDS_DIR", dir.resolve("cds").toString());
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void aFirstUseListsItsClassesForAStaticArchive() throws Exception {
+        String first = cdsOpts(Map.of(), "plan", "x.yaml");
+        assertTrue(first.matches("-XX:DumpLoadedClassList=.*/cds/\\.plan-\\d+\\.\\d+\\.classlist"), first);
+        assertFalse(first.contains("ArchiveClassesAtExit"), first);
+        assertEquals("", cdsOpts(Map.of("RATELAB_CDS", "0"), "plan", "x.yaml"));
+        assertEquals("", cdsOpts(Map.of(), "plan", "--help"));
+    }
+
+    @Test
+    void agentsAndFlightRecordingGetNoArchive() throws Exception {
+        for (String opts : List.of("-Xmx2g -XX:StartFlightRecording=filename=x.jfr", "-javaagent:a.jar",
+                "-Xmx1g -agentlib:jdwp=transport=dt_socket", "-agentpath:/x/libasyncProfiler.so")) {
+            assertEquals("", cdsOpts(Map.of("RATELAB_JAVA_OPTS", opts), "run", "x.yaml"), opts);
+        }
+        assertEquals("", cdsOpts(Map.of("JAVA_TOOL_OPTIONS", "-javaagent:b.jar"), "run", "x.yaml"));
+        assertTrue(cdsOpts(Map.of("RATELAB_JAVA_OPTS", "-Xmx2g"), "run", "x.yaml").startsWith("-XX:DumpLoadedClassList="));
+    }
+}
