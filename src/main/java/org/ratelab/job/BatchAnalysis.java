@@ -120,7 +120,9 @@ final class BatchAnalysis {
                 links.put(e.getKey(), new TreeSet<>(e.getValue()));
             }
             String root = out.uri();
-            int reducers = Math.max(1, Math.min(units.size(), 2 * jsc.defaultParallelism()));
+            // a law's or summary's fit is one reducer's work, and a grid has a few heavy laws (12,500 seeds each
+            // in grid_scale): several partitions a core, so that the last ones to finish are short
+            int reducers = Math.max(1, 4 * jsc.defaultParallelism());
             List<Result> results = jsc.parallelize(units, units.size())
                     .flatMapToPair(u -> unit(u, root, work, fit, laws, links, hadoop.value().value()).iterator())
                     .groupByKey(reducers)

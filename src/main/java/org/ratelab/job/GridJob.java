@@ -114,6 +114,9 @@ public final class GridJob {
         }
     }
 
+    /** Grids from this many runs up warm up the bootstraps' JIT while they train ({@link org.ratelab.fits.Bootstrap#warmUp}). */
+    static final int WARM_UP_RUNS = 1_000;
+
     /** Batches trained at the same time: the next batch's tasks fill the cores while one finishes. */
     static final int IN_FLIGHT = 2;
     /** About how many batches a job commits by default. */
@@ -256,6 +259,12 @@ public final class GridJob {
             double[] loads = new double[buckets.length];
             for (int b = 0; b < buckets.length; b++) for (int i : buckets[b]) loads[b] += plan.cost(i);
             taskCosts.add(loads);
+        }
+        if (plan.runs().size() >= WARM_UP_RUNS && HeadStart.inProcess(spark.sparkContext().master())) {
+            // this JVM runs the analysis's tasks too: have the JIT compile the bootstraps while runs train
+            Thread warm = new Thread(org.ratelab.fits.Bootstrap::warmUp, "ratelab-warm-up");
+            warm.setDaemon(true);
+            warm.start();
         }
         trainBatches(spark, jsc, out, plan.runs(), head, chunks, progress.counters());
 
