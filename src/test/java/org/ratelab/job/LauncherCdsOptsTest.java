@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,22 +22,12 @@ class LauncherCdsOptsTest {
 
     String cdsOpts(Map<String, String> env, String... args) throws Exception {
         Path jar = Files.writeString(dir.resolve("app.jar"), "not a real jar: only its size and time are read");
-        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(List.of("bash", "-c",
-                ". jobs/jvm-opts.sh; RATELAB_CP=\"$RATELAB_TEST_CP\"; ratelab_cds \"$@\"; printf '%s' \"$RATELAB_CDS_OPTS\"",
-                "cds")));
-        pb.command().addAll(List.of(args));
-        pb.environment().remove("RATELAB_CDS");
-        pb.environment().remove("RATELAB_JAVA_OPTS");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().put("RATELAB_TEST_CP", jar.toString());
-        pb.environment().put("RATELAB_CDS_DIR", dir.resolve("cds").toString());
-        pb.environment().putAll(env);
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(30, TimeUnit.SECONDS);
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        Map<String, String> all = new java.util.HashMap<>(Map.of("RATELAB_TEST_CP", jar.toString(),
+                "RATELAB_CDS_DIR", dir.resolve("cds").toString()));
+        all.putAll(env);
+        return LauncherJitTest.bash(". jobs/jvm-opts.sh; RATELAB_CP=\"$RATELAB_TEST_CP\"; ratelab_cds \"$@\"; "
+                + "printf '%s' \"$RATELAB_CDS_OPTS\"", List.of("RATELAB_CDS", "RATELAB_JAVA_OPTS", "JAVA_TOOL_OPTIONS"),
+                all, args);
     }
 
     @Test

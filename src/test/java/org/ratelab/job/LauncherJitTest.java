@@ -18,10 +18,18 @@ import org.junit.jupiter.api.Test;
  */
 class LauncherJitTest {
     static String jitOpts(Map<String, String> env, String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(List.of("bash", "-c",
-                ". jobs/jvm-opts.sh; ratelab_jit \"$@\"; printf '%s' \"$RATELAB_JIT_OPTS\"", "jit")));
+        return bash(". jobs/jvm-opts.sh; ratelab_jit \"$@\"; printf '%s' \"$RATELAB_JIT_OPTS\"",
+                List.of("RATELAB_JIT"), env, args);
+    }
+
+    /**
+     * Runs a bash script from the project's root with {@code args} as its arguments, without the variables
+     * {@code unset} and with {@code env}; returns what it printed, after asserting it exited 0.
+     */
+    static String bash(String script, List<String> unset, Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(List.of("bash", "-c", script, "launcher")));
         pb.command().addAll(List.of(args));
-        pb.environment().remove("RATELAB_JIT");
+        unset.forEach(pb.environment()::remove);
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         Process p = pb.start();
