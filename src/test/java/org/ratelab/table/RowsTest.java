@@ -91,25 +91,6 @@ class RowsTest {
         assertThrows(IllegalStateException.class, one::build);
     }
 
-    @Test
-    void curveRowsAreNotSlowerThanPositional() {
-        RunResult r = results.get(0);
-        double fast = Double.POSITIVE_INFINITY;
-        double ref = Double.POSITIVE_INFINITY;
-        for (int round = 0; round < 11; round++) {   // interleaved, least time of each: robust to load
-            long t0 = System.nanoTime();
-            for (int k = 0; k < 10_000; k++) Rows.curve(r);
-            fast = Math.min(fast, System.nanoTime() - t0);
-            t0 = System.nanoTime();
-            for (int k = 0; k < 10_000; k++) positionalCurve(r);
-            ref = Math.min(ref, System.nanoTime() - t0);
-        }
-        double rows = 10_000.0 * r.curve().size();
-        System.out.printf("curve rows: by name %.0f rows/s, positional %.0f rows/s%n", rows / fast * 1e9,
-                rows / ref * 1e9);
-        assertTrue(fast < 2 * ref, "by name " + fast + " ns vs positional " + ref + " ns");
-    }
-
     private static void assertSame(Row want, Row got, StructType schema) {
         assertEquals(schema.length(), got.length());
         for (int i = 0; i < want.length(); i++) {
