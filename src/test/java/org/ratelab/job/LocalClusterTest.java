@@ -81,7 +81,9 @@ class LocalClusterTest {
         Path out = dir.resolve("out");
         Path jar = appJar(dir.resolve("ratelab-app.jar"));
         Path submitLog = dir.resolve("submit.log");
-        Process submit = script(Map.of("RATELAB_JAR", jar.toString()), submitLog, "submit",
+        // the derived tables per batch, in the executors' JVMs (a grid this small would be derived on the driver)
+        Process submit = script(Map.of("RATELAB_JAR", jar.toString(),
+                "RATELAB_SUBMIT_OPTS", "--conf spark.ratelab.localAnalysis=false"), submitLog, "submit",
                 "--master", "spark://127.0.0.1:" + port, spec.toString(), "--out", out.toString(),
                 "--batch-runs", "2", "--partitions", "2");
         Path batches = out.resolve(OutputDir.BATCHES);
@@ -117,6 +119,10 @@ class LocalClusterTest {
                     t + ": cluster and local mode differ");
         }
         assertFalse(Files.exists(out.resolve("_staging")));
+        try (var files = Files.list(out.resolve("rates"))) {
+            assertEquals(total, files.filter(f -> f.getFileName().toString().endsWith("-batch.parquet")).count(),
+                    "the cluster's rates: one file per batch, as BatchAnalysis writes them");
+        }
     }
 
     /** The executor JVM that worker {@code i} launched, if any. */
