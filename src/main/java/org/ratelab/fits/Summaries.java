@@ -55,22 +55,6 @@ public final class Summaries {
     }
 
     /**
-     * The rows {@link #summarize} takes, with their group's key last (so that a query can group by it without
-     * parsing axes_json again): (experiment, axes_json, metric, kind, eps, value, run_id, key).
-     */
-    public static org.apache.spark.sql.types.StructType inputSchema() {
-        return new org.apache.spark.sql.types.StructType()
-                .add("experiment", org.apache.spark.sql.types.DataTypes.StringType)
-                .add("axes_json", org.apache.spark.sql.types.DataTypes.StringType)
-                .add("metric", org.apache.spark.sql.types.DataTypes.StringType)
-                .add("kind", org.apache.spark.sql.types.DataTypes.StringType)
-                .add("eps", org.apache.spark.sql.types.DataTypes.DoubleType)
-                .add("value", org.apache.spark.sql.types.DataTypes.DoubleType)
-                .add("run_id", org.apache.spark.sql.types.DataTypes.StringType)
-                .add("key", org.apache.spark.sql.types.DataTypes.StringType);
-    }
-
-    /**
      * One summaries row from the (experiment, axes_json, metric, kind, eps, value, run_id) rows of a group, in
      * any order: the bootstrap draws by position, so the values are taken in run_id order (a run has one row
      * in a group), whatever order a shuffle delivered them in. The interval is then the same on one core or a

@@ -218,7 +218,6 @@ final class BatchAnalysis {
             for (Row r : runs.values()) {
                 if (!done.contains(r.getString(RUN_ID))) perRun(r, null, w, c, fit, links);   // a run without a point
             }
-            w.close();
             List<scala.Tuple2<String, Part>> out = c.parts();
             out.add(new scala.Tuple2<>("U" + u.index(),
                     new UnitOutput(u.index(), "_analysis/" + name, w.rates, w.bounds, counts)));
@@ -338,7 +337,6 @@ final class BatchAnalysis {
         final ParquetWriter<Row> boundWriter;
         long rates;
         long bounds;
-        boolean closed;
 
         Writers(Path dir, Configuration conf) throws IOException {
             rateWriter = ParquetFiles.rowWriter(new Path(dir, "rates.parquet"), conf, Schemas.RATES);
@@ -357,8 +355,6 @@ final class BatchAnalysis {
 
         @Override
         public void close() throws IOException {
-            if (closed) return;
-            closed = true;
             try {
                 rateWriter.close();
             } finally {

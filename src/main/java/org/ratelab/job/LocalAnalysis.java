@@ -152,6 +152,8 @@ final class LocalAnalysis {
     private static final int LOSS = CURVE_COLUMNS.indexOf("loss");
     private static final int GRAD_NORM_SQ = CURVE_COLUMNS.indexOf("grad_norm_sq");
     private static final int TEST_LOSS = CURVE_COLUMNS.indexOf("test_loss");
+    private static final int LOJ_ALPHA = CURVE_COLUMNS.indexOf("loj_alpha");
+    private static final int NOISE_RATIO = CURVE_COLUMNS.indexOf("noise_ratio");
 
     /** {@link Bounds#compute}: each run with its loss/linear and loss/power rates and its curve's α and σ. */
     static List<Row> bounds(List<Row> runs, Map<String, List<Row>> rates, Map<String, List<Object[]>> curves)
@@ -175,8 +177,8 @@ final class LocalAnalysis {
         for (int i = 0; i < n; i++) v[i] = run.get(BOUNDS_RUN_AT[i]);
         v[n] = rate(rates, "linear");
         v[n + 1] = rate(rates, "power");
-        v[n + 2] = points == null ? null : sqlExtreme(points, CURVE_COLUMNS.indexOf("loj_alpha"), false);
-        v[n + 3] = points == null ? null : sqlExtreme(points, CURVE_COLUMNS.indexOf("noise_ratio"), true);
+        v[n + 2] = points == null ? null : sqlExtreme(points, LOJ_ALPHA, false);
+        v[n + 3] = points == null ? null : sqlExtreme(points, NOISE_RATIO, true);
         List<Row> out = new ArrayList<>();
         Bounds.bounds(RowFactory.create(v)).forEachRemaining(out::add);
         return out;
@@ -259,7 +261,7 @@ final class LocalAnalysis {
     }
 
     /**
-     * One run's law points ({@link ScalingLaws#points}: rows of {@link ScalingLaws#pointsSchema()}) from its
+     * One run's law points ({@link ScalingLaws#points}: rows of (key, experiment, axis, group_key, metric, x, y, seed)) from its
      * runs row, its rates and its curve statistics ({@link #curveStats}); rates and points may be null.
      */
     static Iterator<Row> lawPointsOf(Row run, List<Row> rates, List<Object[]> points, FitSpec fit,

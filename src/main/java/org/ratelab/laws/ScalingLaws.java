@@ -53,7 +53,7 @@ public final class ScalingLaws {
      * The law points' schema. A method, not a constant: {@code report} reads {@link #RUN_METRICS} without
      * Spark, and a Spark schema built in this class's initializer would load Spark's types (and ICU) there.
      */
-    public static StructType pointsSchema() {
+    static StructType pointsSchema() {
         return new StructType()
                 .add("key", DataTypes.StringType).add("experiment", DataTypes.StringType)
                 .add("axis", DataTypes.StringType).add("group_key", DataTypes.StringType)
