@@ -34,25 +34,33 @@ public final class Bootstrap {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] stats = new double[resamples];
         int[] count = new int[n];
-        for (int b = 0; b < resamples; b++) {
-            Arrays.fill(count, 0);
-            for (int i = 0; i < n; i++) count[rank[draw(rng, n)]]++;
-            double lo = 0;
-            boolean haveLo = false;
-            int seen = 0;
-            for (int p = 0; ; p++) {
-                seen += count[p];
-                if (!haveLo && seen > lower) {
-                    lo = sorted[p];
-                    haveLo = true;
-                }
-                if (seen > upper) {
-                    stats[b] = n % 2 == 1 ? sorted[p] : 0.5 * (lo + sorted[p]);
-                    break;
-                }
-            }
-        }
+        for (int b = 0; b < resamples; b++) stats[b] = resampleMedian(sorted, rank, count, lower, upper, rng);
         return percentiles(stats, level);
+    }
+
+    /**
+     * One resample of {@link #medianInterval}: n ranks drawn from {@code rng}, counted in {@code count}, and the
+     * median of the drawn values. A method of its own (as {@link #resampleSlope}), so that the JIT compiles the
+     * resample's loops as a method called a thousand times, ahead of the analysis ({@link #warmUp}), instead of
+     * as one long loop of a method called once per summary, which ran in profiling code until the optimizing
+     * compiler's queue reached it.
+     */
+    private static double resampleMedian(double[] sorted, int[] rank, int[] count, int lower, int upper,
+                                         SplittableRandom rng) {
+        int n = rank.length;
+        Arrays.fill(count, 0);
+        for (int i = 0; i < n; i++) count[rank[draw(rng, n)]]++;
+        double lo = 0;
+        boolean haveLo = false;
+        int seen = 0;
+        for (int p = 0; ; p++) {
+            seen += count[p];
+            if (!haveLo && seen > lower) {
+                lo = sorted[p];
+                haveLo = true;
+            }
+            if (seen > upper) return n % 2 == 1 ? sorted[p] : 0.5 * (lo + sorted[p]);
+        }
     }
 
     /**
@@ -110,20 +118,9 @@ public final class Bootstrap {
      * Returns {slope, intercept, r2}; NaN slope when x does not vary.
      */
     public static double[] fit(double[][] xs, double[][] ys, int[] groups) {
-        double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
-        long k = 0;
-        for (int g : groups) {
-            for (int i = 0; i < xs[g].length; i++) {
-                double x = xs[g][i];
-                double y = ys[g][i];
-                sx += x;
-                sy += y;
-                sxx += x * x;
-                sxy += x * y;
-                syy += y * y;
-                k++;
-            }
-        }
+        double[] s = new double[5];
+        long k = accumulate(xs, ys, groups, s);
+        double sx = s[0], sy = s[1], sxx = s[2], sxy = s[3], syy = s[4];
         double vx = sxx - sx * sx / k;
         double vy = syy - sy * sy / k;
         double cxy = sxy - sx * sy / k;
@@ -132,6 +129,39 @@ public final class Bootstrap {
         double intercept = (sy - slope * sx) / k;
         double r2 = vy <= 0 ? 1.0 : Math.max(0, Math.min(1, cxy * cxy / (vx * vy)));
         return new double[] {slope, intercept, r2};
+    }
+
+    /**
+     * The sums of x, y, x², xy and y² over the points of the chosen groups, in group order then point order,
+     * into {@code out}; the number of points. A method of its own, with no branch but its loops': the JIT
+     * compiles the hot loop of a bootstrap here, and a rare branch of {@link #fit}'s arithmetic after it (a
+     * degenerate resample, first met in the middle of a big grid's law fits) no longer throws the compiled
+     * loop away. In a 10^5-run grid that was 2 s of fits and then 8 s more in slower code until the JIT had
+     * compiled the loop again.
+     */
+    private static long accumulate(double[][] xs, double[][] ys, int[] groups, double[] out) {
+        double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+        long k = 0;
+        for (int g : groups) {
+            double[] gx = xs[g];
+            double[] gy = ys[g];
+            for (int i = 0; i < gx.length; i++) {
+                double x = gx[i];
+                double y = gy[i];
+                sx += x;
+                sy += y;
+                sxx += x * x;
+                sxy += x * y;
+                syy += y * y;
+            }
+            k += gx.length;
+        }
+        out[0] = sx;
+        out[1] = sy;
+        out[2] = sxx;
+        out[3] = sxy;
+        out[4] = syy;
+        return k;
     }
 
     /** Percentile interval of the slope, resampling whole groups; NaNs for fewer than two groups. */
@@ -143,12 +173,18 @@ public final class Bootstrap {
         int[] pick = new int[g];
         int used = 0;
         for (int b = 0; b < resamples; b++) {
-            for (int i = 0; i < g; i++) pick[i] = draw(rng, g);
-            double s = fit(xs, ys, pick)[0];
+            double s = resampleSlope(xs, ys, pick, rng);
             if (!Double.isNaN(s)) stats[used++] = s;
         }
         if (used < resamples / 2) return new double[] {Double.NaN, Double.NaN};
         return percentiles(Arrays.copyOf(stats, used), level);
+    }
+
+    /** One resample of {@link #slopeInterval}: g groups drawn from {@code rng} into {@code pick}, and their slope. */
+    private static double resampleSlope(double[][] xs, double[][] ys, int[] pick, SplittableRandom rng) {
+        int g = pick.length;
+        for (int i = 0; i < g; i++) pick[i] = draw(rng, g);
+        return fit(xs, ys, pick)[0];
     }
 
     /**
@@ -174,32 +210,40 @@ public final class Bootstrap {
      * then compiles these loops with both branches profiled before the analysis needs them, instead of during
      * it, where the optimizing compiler's one thread competes with the tasks for the cores (a 10^5-run grid's
      * law fits ran their first 6 s in profiling code, then lost their compiled code to a branch the profile had
-     * not seen and waited 15 s more for it). It changes no value: every draw comes from its own generator.
+     * not seen and waited 15 s more for it). Every branch a real sample can take is taken here: group counts
+     * that are and are not powers of two, samples of odd and even size, and {@link #draw}'s redraw, which a
+     * bound of thousands takes about once in 10^5 draws (enough to stop a compiled bootstrap mid-grid) and a
+     * bound just over 2^30 about every other draw. It changes no value: every draw comes from its own generator.
      */
     public static double warmUp() {
-        int groups = 64;
-        double[][] xs = new double[groups][];
-        double[][] ys = new double[groups][];
-        double[][] flat = new double[groups][];
+        double[][][] sample = groups(63, 8, 1);
+        double[][][] flat = groups(64, 2, 0);
         SplittableRandom rng = new SplittableRandom(1);
-        for (int g = 0; g < groups; g++) {
-            xs[g] = new double[8];
-            ys[g] = new double[8];
-            for (int i = 0; i < 8; i++) {
-                xs[g][i] = Math.log(0.1 * (i + 1));
-                ys[g][i] = 0.5 * xs[g][i] + 0.1 * rng.nextDouble();
-            }
-            flat[g] = new double[] {0.0, 0.0};
-        }
-        double[] v = new double[501];
-        for (int i = 0; i < v.length; i++) v[i] = rng.nextDouble();
+        double[] odd = new double[501];
+        for (int i = 0; i < odd.length; i++) odd[i] = rng.nextDouble();
+        double[] even = Arrays.copyOf(odd, 500);
         double sum = 0;
         for (int r = 0; r < 40; r++) {
-            sum += slopeInterval(xs, ys, 200, 0.95, r)[0];
-            if (r % 4 == 0) sum += Double.isNaN(slopeInterval(flat, flat, 200, 0.95, r)[0]) ? 1 : 0;
-            sum += medianInterval(v, 200, 0.95, r)[0];
+            sum += slopeInterval(sample[0], sample[1], 200, 0.95, r)[0];
+            if (r % 4 == 0) sum += Double.isNaN(slopeInterval(flat[0], flat[1], 200, 0.95, r)[0]) ? 1 : 0;
+            sum += medianInterval(r % 2 == 0 ? odd : even, 200, 0.95, r)[0];
+            for (int i = 0; i < 2_000; i++) sum += draw(rng, (1 << 30) + 1) & 1;
         }
         return sum;
+    }
+
+    /** {@code count} groups of {@code points} points, x the logs of 0.1 ... and y linear in x with noise (times {@code slope}, 0 for flat x). */
+    private static double[][][] groups(int count, int points, double slope) {
+        SplittableRandom rng = new SplittableRandom(count);
+        double[][] xs = new double[count][points];
+        double[][] ys = new double[count][points];
+        for (int g = 0; g < count; g++) {
+            for (int i = 0; i < points; i++) {
+                xs[g][i] = slope == 0 ? 0.0 : Math.log(0.1 * (i + 1));
+                ys[g][i] = slope * (0.5 * xs[g][i] + 0.1 * rng.nextDouble());
+            }
+        }
+        return new double[][][] {xs, ys};
     }
 
     static double[] percentiles(double[] stats, double level) {

@@ -124,6 +124,65 @@ class BootstrapTest {
         }
     }
 
+    /**
+     * The slope bootstrap is the straightforward one bit for bit (draw g groups, sum their points in draw order,
+     * fit): on groups of unequal sizes, degenerate resamples (one x) and group counts that are and are not
+     * powers of two. Its loops are split into methods for the JIT; the sums must stay in the same order.
+     */
+    @Test
+    void slopeIntervalIsTheStraightforwardBootstrapBitForBit() {
+        SplittableRandom rng = new SplittableRandom(11);
+        for (int trial = 0; trial < 300; trial++) {
+            int g = 2 + rng.nextInt(trial % 2 == 0 ? 7 : 70);
+            double[][] xs = new double[g][];
+            double[][] ys = new double[g][];
+            boolean flat = trial % 5 == 0;
+            for (int k = 0; k < g; k++) {
+                int m = 1 + rng.nextInt(6);
+                xs[k] = new double[m];
+                ys[k] = new double[m];
+                for (int i = 0; i < m; i++) {
+                    xs[k][i] = flat && k > 0 ? xs[0][0] : flat ? 1.0 : Math.log(0.1 + rng.nextDouble());
+                    ys[k][i] = 0.7 * xs[k][i] + 0.3 * rng.nextGaussian();
+                }
+            }
+            long seed = rng.nextLong();
+            double[] want = slopeReference(xs, ys, 80, 0.9, seed);
+            double[] got = Bootstrap.slopeInterval(xs, ys, 80, 0.9, seed);
+            for (int k = 0; k < 2; k++) {
+                assertEquals(Double.doubleToLongBits(want[k]), Double.doubleToLongBits(got[k]), "trial " + trial);
+            }
+        }
+    }
+
+    /** The slope bootstrap as it was written first: one loop, the JDK's bounded draw, the sums inline. */
+    private static double[] slopeReference(double[][] xs, double[][] ys, int resamples, double level, long seed) {
+        int g = xs.length;
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] stats = new double[resamples];
+        int used = 0;
+        for (int b = 0; b < resamples; b++) {
+            double sx = 0, sy = 0, sxx = 0, sxy = 0;
+            long k = 0;
+            for (int j = 0; j < g; j++) {
+                int pick = rng.nextInt(g);
+                for (int i = 0; i < xs[pick].length; i++) {
+                    sx += xs[pick][i];
+                    sy += ys[pick][i];
+                    sxx += xs[pick][i] * xs[pick][i];
+                    sxy += xs[pick][i] * ys[pick][i];
+                    k++;
+                }
+            }
+            double vx = sxx - sx * sx / k;
+            double cxy = sxy - sx * sy / k;
+            if (k < 2 || vx <= 1e-12 * Math.max(1, sxx)) continue;
+            stats[used++] = cxy / vx;
+        }
+        if (used < resamples / 2) return new double[] {Double.NaN, Double.NaN};
+        return Bootstrap.percentiles(java.util.Arrays.copyOf(stats, used), level);
+    }
+
     /** The bootstrap as it was: draw n values with replacement, sort, take the middle. */
     private static double[] reference(double[] v, int resamples, double level, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
