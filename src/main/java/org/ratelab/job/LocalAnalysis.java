@@ -193,17 +193,32 @@ final class LocalAnalysis {
         return null;
     }
 
-    /** Spark's {@code max} (or {@code min}) of a double column: nulls skipped, NaN the largest value. */
+    /**
+     * Spark's {@code max} (or {@code min}) of a double column: nulls skipped, NaN the largest value, −0.0 equal
+     * to 0.0 (the first of equal values kept). Written in this shape on purpose: as a for-each loop with the
+     * comparison {@code max ? cmp(v, best) > 0 : cmp(v, best) < 0} in its condition, JDK 17's optimizing
+     * compiler gave up on it after a second's work ("out of nodes"), and after ten seconds on the analysis task
+     * that inlined it, while every other method waited in its one queue: a 10^5-run grid's law fits ran that
+     * long in slower code. {@code LocalAnalysisTest} holds it to {@link SqlAgg#DOUBLES}, and
+     * {@code AnalysisJitTest} to the compiler.
+     */
     static Double sqlExtreme(List<Object[]> rows, int col, boolean max) {
         Double best = null;
-        for (Object[] r : rows) {
-            Double v = (Double) r[col];
-            if (v == null) continue;
-            if (best == null || (max ? SqlAgg.DOUBLES.compare(v, best) > 0 : SqlAgg.DOUBLES.compare(v, best) < 0)) {
-                best = v;
-            }
+        int n = rows.size();
+        for (int i = 0; i < n; i++) {
+            Double v = (Double) rows.get(i)[col];
+            if (v != null && (best == null || compareDoubles(v, best) == (max ? 1 : -1))) best = v;
         }
         return best;
+    }
+
+    /** {@link SqlAgg#DOUBLES} on unboxed values: equal values (−0.0 and 0.0 too) 0, NaN after every number. */
+    static int compareDoubles(double x, double y) {
+        if (x == y) return 0;
+        boolean xNaN = x != x;
+        boolean yNaN = y != y;
+        if (xNaN || yNaN) return xNaN == yNaN ? 0 : xNaN ? 1 : -1;
+        return x < y ? -1 : 1;
     }
 
     /** {@link Summaries#compute}: rates joined with the runs' axes, grouped by key. */
