@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -168,7 +169,11 @@ public final class ParquetTables {
 
     private static void scan(FileSystem fs, DataFile f, List<String> columns, Consumer<Object[]> row)
             throws IOException {
-        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(f.status(), fs.getConf()))) {
+        // the options from the file system's configuration: ParquetFileReader.open(file) alone makes a new
+        // Hadoop Configuration per file, which parses Hadoop's default XML resources again (a tenth of a big
+        // grid's analysis, which opens a few files per batch)
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(f.status(), fs.getConf()),
+                HadoopReadOptions.builder(fs.getConf()).build())) {
             MessageType file = r.getFooter().getFileMetaData().getSchema();
             List<Type> fields = new ArrayList<>();
             int[] slot = new int[columns.size()];
