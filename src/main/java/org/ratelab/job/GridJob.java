@@ -536,9 +536,11 @@ public final class GridJob {
      * Trains one batch and commits it. Each task binds its runs from their plan indices, trains them one at a
      * time and streams each run's curve into its own Parquet files under the batch's staging directory
      * ({@link ParquetFiles.CurveFiles}: one file per experiment and optimizer, named by batch, task and
-     * attempt, so a retried or speculative attempt never writes over another), and returns its runs' rows and
-     * the files it wrote. The driver writes the batch's runs file (ordered by run_index) and commits the batch
-     * with the files of the successful attempts only ({@link OutputDir.Staging#commitBatch}).
+     * attempt, so a retried or speculative attempt never writes over another), writes its runs' rows (in
+     * run_index order) as a runs file named the same way, and returns its runs' ids and the files it wrote: no
+     * runs row travels to the driver (Java serialization of 10^5 rows and their config_json, and the JIT's
+     * work on it, were a few seconds of a 10^5-run grid). The driver commits the batch with the files of the
+     * successful attempts only ({@link OutputDir.Staging#commitBatch}).
      */
     private static void trainBatch(JavaSparkContext jsc, OutputDir out, Broadcast<List<RunConfig>> planned,
                                    int[][] buckets, String name, String blas, boolean requireNative,
@@ -551,11 +553,12 @@ public final class GridJob {
                     .mapPartitionsWithIndex((index, it) -> {
                         NativeBlas.select(blas);
                         if (requireNative) Blas.requireNative();
-                        String file = "part-" + name + "-" + index + "-" + TaskContext.get().attemptNumber() + ".parquet";
+                        String part = "part-" + name + "-" + index + "-" + TaskContext.get().attemptNumber();
                         List<RunConfig> runs = planned.value();
                         List<Row> rows = new ArrayList<>();
+                        org.apache.hadoop.conf.Configuration conf = hadoop.value().value();
                         try (ParquetFiles.CurveFiles curves = new ParquetFiles.CurveFiles(
-                                new org.apache.hadoop.fs.Path(dir), file, hadoop.value().value())) {
+                                new org.apache.hadoop.fs.Path(dir), part + ".parquet", conf)) {
                             while (it.hasNext()) {
                                 for (int i : it.next()) {
                                     RunResult r = counters.count(Trainer.train(runs.get(i)));
@@ -563,25 +566,60 @@ public final class GridJob {
                                     rows.add(Rows.run(r));
                                 }
                             }
-                            return List.of(new TaskOutput(rows, curves.finish())).iterator();
+                            List<ParquetFiles.DataFile> files = new ArrayList<>(curves.finish());
+                            return List.of(runsFile(new org.apache.hadoop.fs.Path(dir), "runs/" + part + ".parquet",
+                                    rows, files, conf)).iterator();
                         }
                     }, true)
                     .collect();
-            List<Row> runs = new ArrayList<>();
+            List<TaskOutput> all = new ArrayList<>(outputs);
             List<ParquetFiles.DataFile> files = new ArrayList<>();
-            for (TaskOutput t : outputs) {
-                runs.addAll(t.runs());
-                files.addAll(t.files());
-            }
-            commit(staging, name, runs, files, hadoop.value().value());
+            for (TaskOutput t : all) files.addAll(t.files());
+            staging.commitBatch(name, runIds(all), files);
         } finally {
             staging.discard();
         }
     }
 
     /**
-     * Commits runs trained on the driver ({@link HeadStart}) as the batch {@code name}: their curve files as
-     * one task would have written them, then the runs file and the commit, as for a batch trained by Spark.
+     * Writes {@code rows} (runs rows, sorted here by run_index) as the runs file {@code file} under {@code base}
+     * when there are any, and returns their ids (in that order) with {@code files} and that file.
+     */
+    static TaskOutput runsFile(org.apache.hadoop.fs.Path base, String file, List<Row> rows,
+                               List<ParquetFiles.DataFile> files, org.apache.hadoop.conf.Configuration conf)
+            throws IOException {
+        int runIndex = Schemas.RUNS.fieldIndex("run_index");
+        int runId = Schemas.RUNS.fieldIndex("run_id");
+        rows.sort(Comparator.comparingInt(r -> r.getInt(runIndex)));
+        String[] ids = new String[rows.size()];
+        int[] index = new int[rows.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rows.get(i).getString(runId);
+            index[i] = rows.get(i).getInt(runIndex);
+        }
+        if (!rows.isEmpty()) {
+            ParquetFiles.writeRows(new org.apache.hadoop.fs.Path(base, file), conf, Schemas.RUNS, rows);
+            files.add(new ParquetFiles.DataFile(file, rows.size()));
+        }
+        return new TaskOutput(ids, index, files);
+    }
+
+    /** The run_ids of a batch's tasks, in run_index order. */
+    private static List<String> runIds(List<TaskOutput> outputs) {
+        List<long[]> order = new ArrayList<>();   // (run_index, task, position)
+        for (int t = 0; t < outputs.size(); t++) {
+            int[] index = outputs.get(t).runIndex();
+            for (int i = 0; i < index.length; i++) order.add(new long[] {index[i], t, i});
+        }
+        order.sort(Comparator.comparingLong(o -> o[0]));
+        List<String> ids = new ArrayList<>(order.size());
+        for (long[] o : order) ids.add(outputs.get((int) o[1]).runIds()[(int) o[2]]);
+        return ids;
+    }
+
+    /**
+     * Commits runs trained on the driver ({@link HeadStart}) as the batch {@code name}: their curve files and
+     * runs file as one task would have written them, then the commit, as for a batch trained by Spark.
      */
     private static void commitTrained(OutputDir out, List<RunResult> trained, String name,
                                       org.apache.hadoop.conf.Configuration hadoop) throws IOException {
@@ -589,35 +627,27 @@ public final class GridJob {
         try {
             List<Row> runs = new ArrayList<>();
             List<ParquetFiles.DataFile> files;
-            try (ParquetFiles.CurveFiles curves = new ParquetFiles.CurveFiles(staging.dir(),
-                    "part-" + name + "-0-0.parquet", hadoop)) {
+            String part = "part-" + name + "-0-0";
+            try (ParquetFiles.CurveFiles curves = new ParquetFiles.CurveFiles(staging.dir(), part + ".parquet",
+                    hadoop)) {
                 for (RunResult r : trained) {
                     curves.write(r);
                     runs.add(Rows.run(r));
                 }
                 files = new ArrayList<>(curves.finish());
             }
-            commit(staging, name, runs, files, hadoop);
+            TaskOutput t = runsFile(staging.dir(), "runs/" + part + ".parquet", runs, files, hadoop);
+            staging.commitBatch(name, runIds(List.of(t)), t.files());
         } finally {
             staging.discard();
         }
     }
 
-    /** Writes a batch's runs file (its rows in run_index order) beside its curve files and commits the batch. */
-    private static void commit(OutputDir.Staging staging, String name, List<Row> runs, List<ParquetFiles.DataFile> files,
-                               org.apache.hadoop.conf.Configuration hadoop) throws IOException {
-        int runIndex = Schemas.RUNS.fieldIndex("run_index");
-        runs.sort(Comparator.comparingInt(r -> r.getInt(runIndex)));
-        String runsFile = "runs/part-" + name + ".parquet";
-        ParquetFiles.writeRows(new org.apache.hadoop.fs.Path(staging.dir(), runsFile), hadoop, Schemas.RUNS, runs);
-        files.add(new ParquetFiles.DataFile(runsFile, runs.size()));
-        int runId = Schemas.RUNS.fieldIndex("run_id");
-        List<String> ids = new ArrayList<>(runs.size());
-        for (Row r : runs) ids.add(r.getString(runId));
-        staging.commitBatch(name, ids, files);
-    }
-
-    /** What one task of a batch gives the driver: its runs' rows and the curve files it wrote. */
-    record TaskOutput(List<Row> runs, List<ParquetFiles.DataFile> files) implements java.io.Serializable {
+    /**
+     * What one task of a batch gives the driver: its runs' ids and run_index values (in run_index order) and
+     * the files it wrote (curves, and its runs file).
+     */
+    record TaskOutput(String[] runIds, int[] runIndex, List<ParquetFiles.DataFile> files)
+            implements java.io.Serializable {
     }
 }
