@@ -14,16 +14,20 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.ratelab.fits.FitSpec;
 import org.ratelab.fits.Summaries;
 import org.ratelab.grid.Plan;
+import org.ratelab.grid.Scheduler;
 import org.ratelab.laws.ScalingLaws;
 import org.ratelab.report.ParquetTables;
 import org.ratelab.table.OutputDir;
@@ -121,25 +125,35 @@ final class BatchAnalysis {
             }
             String root = out.uri();
             // a law's or summary's fit is one reducer's work, and a grid has a few heavy laws (12,500 seeds each
-            // in grid_scale): several partitions a core, so that the last ones to finish are short
+            // in grid_scale): several partitions a core, filled by LPT over the fits' sizes and run heaviest
+            // first, so that the last ones to finish are short
             int reducers = Math.max(1, 4 * jsc.defaultParallelism());
-            List<Result> results = jsc.parallelize(units, units.size())
+            JavaPairRDD<String, Part> parts = jsc.parallelize(units, units.size())
                     .flatMapToPair(u -> unit(u, root, work, fit, laws, links, hadoop.value().value()).iterator())
-                    .groupByKey(reducers)
-                    .flatMap(g -> reduce(g._1(), g._2(), fit).iterator())
-                    .collect();
-            String base = staging.dir().toString();
-            for (Result r : results) {
-                if (r.law() != null) lawRows.add(r.law());
-                if (r.summary() != null) summaryRows.add(r.summary());
-                UnitOutput o = r.unit();
-                if (o == null) continue;
-                Path dir = new Path(base, o.dir());
-                rates |= publish(fs, new Path(dir, "rates.parquet"), o.rates(), new Path(staging.table("rates")),
-                        o.index());
-                bounds |= publish(fs, new Path(dir, "bounds.parquet"), o.bounds(), new Path(staging.table("bounds")),
-                        o.index());
-                o.counts().forEach((k, v) -> counts.merge(k, v, Long::sum));
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                Map<String, Double> costs = new TreeMap<>();
+                for (Map<String, Double> c : parts.mapPartitions(BatchAnalysis::costs).collect()) {
+                    c.forEach((k, v) -> costs.merge(k, v, Double::sum));
+                }
+                List<Result> results = parts.groupByKey(new FitPartitioner(costs, reducers))
+                        .flatMap(g -> reduce(g._1(), g._2(), fit).iterator())
+                        .collect();
+                String base = staging.dir().toString();
+                for (Result r : results) {
+                    if (r.law() != null) lawRows.add(r.law());
+                    if (r.summary() != null) summaryRows.add(r.summary());
+                    UnitOutput o = r.unit();
+                    if (o == null) continue;
+                    Path dir = new Path(base, o.dir());
+                    rates |= publish(fs, new Path(dir, "rates.parquet"), o.rates(), new Path(staging.table("rates")),
+                            o.index());
+                    bounds |= publish(fs, new Path(dir, "bounds.parquet"), o.bounds(), new Path(staging.table("bounds")),
+                            o.index());
+                    o.counts().forEach((k, v) -> counts.merge(k, v, Long::sum));
+                }
+            } finally {
+                parts.unpersist(false);
             }
         }
         if (!rates) GridJob.emptyTable(staging.table("rates"), Schemas.RATES, conf);
@@ -152,6 +166,59 @@ final class BatchAnalysis {
                 Schemas.SUMMARIES, summaryRows);
         fs.delete(new Path(work), true);
         return counts;
+    }
+
+    /**
+     * A task's parts' estimated fitting costs by key: a law's points, a summary's values (a resample of a
+     * summary costs about 1.3 times a law's per point: measured on grid_scale's), a task's output nothing.
+     */
+    static java.util.Iterator<Map<String, Double>> costs(java.util.Iterator<scala.Tuple2<String, Part>> it) {
+        Map<String, Double> c = new TreeMap<>();
+        while (it.hasNext()) {
+            scala.Tuple2<String, Part> t = it.next();
+            double cost = t._2() instanceof LawPart l ? l.x().length
+                    : t._2() instanceof SummaryPart p ? 1.3 * p.value().length : 0;
+            c.merge(t._1(), cost, Double::sum);
+        }
+        return List.of(c).iterator();
+    }
+
+    /**
+     * The fits' shuffle partitions: the keys dealt by LPT over their costs ({@link Scheduler#assign}),
+     * heaviest partition first, since Spark starts a stage's tasks in partition order: a heavy law no longer
+     * waits behind light fits and finishes last, alone on one core. A key it was not given goes by its hash.
+     */
+    static final class FitPartitioner extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final Map<String, Integer> partition = new java.util.HashMap<>();
+        private final int partitions;
+
+        FitPartitioner(Map<String, Double> costs, int partitions) {
+            List<String> keys = new ArrayList<>(costs.keySet());
+            int[] index = new int[keys.size()];
+            double[] cost = new double[keys.size()];
+            for (int i = 0; i < index.length; i++) {
+                index[i] = i;
+                cost[i] = costs.get(keys.get(i));
+            }
+            int[][] bins = keys.isEmpty() ? new int[0][] : Scheduler.assign(index, cost, partitions);
+            for (int b = 0; b < bins.length; b++) for (int i : bins[b]) partition.put(keys.get(i), b);
+            this.partitions = Math.max(1, bins.length);
+        }
+
+        @Override public int numPartitions() {
+            return partitions;
+        }
+
+        @Override public int getPartition(Object key) {
+            Integer p = partition.get(key);
+            return p != null ? p : Math.floorMod(key.hashCode(), partitions);
+        }
+
+        /** The partition of {@code key} (for tests). */
+        int of(String key) {
+            return getPartition(key);
+        }
     }
 
     /** A reducer: fits a law or a summary from its batches' parts (keys {@code L...} and {@code S...}), or passes a task's output on. */

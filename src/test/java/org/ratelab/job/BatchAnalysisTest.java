@@ -61,6 +61,29 @@ class BatchAnalysisTest {
         return out;
     }
 
+    /**
+     * The fits' partitions: keys dealt by LPT over their costs, the heaviest partition first (Spark starts tasks
+     * in partition order). Seven laws of cost 9 to 3 and four summaries of cost 1 (46 in all) on 3 partitions: LPT
+     * gives loads 16, 15 and 15 (the best there is), in that order, with the heaviest law in the first.
+     */
+    @Test
+    void fitsArePartitionedByLptHeaviestFirst() {
+        Map<String, Double> costs = new java.util.TreeMap<>();
+        double[] laws = {9, 8, 7, 6, 5, 4, 3};
+        for (int i = 0; i < laws.length; i++) costs.put("Llaw" + i, laws[i]);
+        for (int i = 0; i < 4; i++) costs.put("Ssummary" + i, 1.0);
+        costs.put("U0", 0.0);
+        BatchAnalysis.FitPartitioner p = new BatchAnalysis.FitPartitioner(costs, 3);
+        assertEquals(3, p.numPartitions());
+        double[] load = new double[3];
+        for (Map.Entry<String, Double> e : costs.entrySet()) load[p.of(e.getKey())] += e.getValue();
+        assertEquals(List.of(16.0, 15.0, 15.0), List.of(load[0], load[1], load[2]));
+        assertEquals(p.of("Llaw0"), 0);   // the heaviest law starts first
+        int unknown = p.of("Lnot-given");
+        assertEquals(Math.floorMod("Lnot-given".hashCode(), 3), unknown);
+        assertEquals(1, new BatchAnalysis.FitPartitioner(Map.of(), 8).numPartitions());
+    }
+
     @Test
     void perBatchTablesEqualTheQueriesAndEveryBatchWritesItsOwnFiles() throws Exception {
         SparkSession spark = SparkTestSession.get();
