@@ -572,10 +572,9 @@ public final class GridJob {
                         }
                     }, true)
                     .collect();
-            List<TaskOutput> all = new ArrayList<>(outputs);
             List<ParquetFiles.DataFile> files = new ArrayList<>();
-            for (TaskOutput t : all) files.addAll(t.files());
-            staging.commitBatch(name, runIds(all), files);
+            for (TaskOutput t : outputs) files.addAll(t.files());
+            staging.commitBatch(name, runIds(outputs), files);
         } finally {
             staging.discard();
         }
