@@ -4,8 +4,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -72,8 +75,7 @@ public final class Bounds {
         String experiment = r.getString(1);
         String opt = r.getString(2);
         double eta = r.getDouble(3) * r.getDouble(4);
-        JsonNode cfg = JSON.readTree(r.getString(5));
-        JsonNode o = cfg.path("optimizer");
+        JsonNode o = optimizerOf(r.getString(5));
         String schedule = o.path("schedule").path("kind").asText("constant");
         String noise = o.path("noise").path("kind").asText("none");
         double rho = num(r, 10);
@@ -117,6 +119,25 @@ public final class Bounds {
             }
         }
         return out.iterator();
+    }
+
+    /**
+     * The {@code optimizer} object of a run's config_json, as {@code readTree(json).path("optimizer")} gives it
+     * (a missing node when there is none), without building the rest of the tree: the parser skips the other
+     * top-level values. Building the whole config's tree for each run was most of a big grid's bounds.
+     */
+    static JsonNode optimizerOf(String configJson) throws java.io.IOException {
+        try (JsonParser p = JSON.getFactory().createParser(configJson)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return JSON.readTree(configJson).path("optimizer");
+            JsonNode found = MissingNode.getInstance();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("optimizer")) found = JSON.readTree(p);   // the last one wins, as in readTree
+                else p.skipChildren();
+            }
+            return found;
+        }
     }
 
     /**

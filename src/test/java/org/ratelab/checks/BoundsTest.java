@@ -112,4 +112,29 @@ class BoundsTest {
         assertEquals(0.7, Bounds.annLuSigma(0.7, "sgd", sgd, "none"), 0);
         assertTrue(Double.isNaN(Bounds.annLuSigma(0.0, "gd", ml, "gaussian")), "not Assumption 4 noise");
     }
+    /**
+     * The optimizer object the bounds read from a run's config_json is the one a whole-tree parse gives:
+     * nested values before it, a missing optimizer, a non-object one, a duplicate key (the last wins), an
+     * "optimizer" below the top level (not taken), and JSON that is not an object.
+     */
+    @Test
+    void theOptimizerOfAConfigIsTheWholeTreesOne() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String[] configs = {
+            "{\"data\":{\"n\":128,\"x\":[1,2.5e-3,{\"a\":null}]},\"optimizer\":{\"name\":\"sgd\",\"lr\":0.1,"
+                + "\"schedule\":{\"kind\":\"robbins_monro\",\"q\":0.75},\"noise\":{\"kind\":\"ml\",\"scale\":0.5}},\"seed\":3}",
+            "{\"optimizer\":{\"name\":\"gd\",\"batch_size\":0,\"momentum\":0.0}}",
+            "{\"model\":{\"kind\":\"mlp\"}}",
+            "{\"optimizer\":\"adam\"}",
+            "{\"a\":1,\"optimizer\":{\"x\":1},\"optimizer\":{\"x\":2}}",
+            "{\"data\":{\"optimizer\":{\"nested\":true}},\"optimizer\":{\"lr\":1e-3}}",
+            "{}",
+            "[1,2]",
+        };
+        for (String c : configs) {
+            assertEquals(json.readTree(c).path("optimizer"), Bounds.optimizerOf(c), c);
+        }
+        assertEquals(2, Bounds.optimizerOf(configs[4]).path("x").asInt());
+        assertTrue(Bounds.optimizerOf(configs[2]).isMissingNode());
+    }
 }
