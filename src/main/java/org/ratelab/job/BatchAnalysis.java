@@ -214,11 +214,6 @@ final class BatchAnalysis {
             Integer p = partition.get(key);
             return p != null ? p : Math.floorMod(key.hashCode(), partitions);
         }
-
-        /** The partition of {@code key} (for tests). */
-        int of(String key) {
-            return getPartition(key);
-        }
     }
 
     /** A reducer: fits a law or a summary from its batches' parts (keys {@code L...} and {@code S...}), or passes a task's output on. */

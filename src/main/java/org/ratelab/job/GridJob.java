@@ -603,17 +603,13 @@ public final class GridJob {
         return new TaskOutput(ids, index, files);
     }
 
-    /** The run_ids of a batch's tasks, in run_index order. */
+    /** The run_ids of a batch's tasks, in run_index order (a run's plan index: one run each). */
     private static List<String> runIds(List<TaskOutput> outputs) {
-        List<long[]> order = new ArrayList<>();   // (run_index, task, position)
-        for (int t = 0; t < outputs.size(); t++) {
-            int[] index = outputs.get(t).runIndex();
-            for (int i = 0; i < index.length; i++) order.add(new long[] {index[i], t, i});
+        TreeMap<Integer, String> byIndex = new TreeMap<>();
+        for (TaskOutput t : outputs) {
+            for (int i = 0; i < t.runIds().length; i++) byIndex.put(t.runIndex()[i], t.runIds()[i]);
         }
-        order.sort(Comparator.comparingLong(o -> o[0]));
-        List<String> ids = new ArrayList<>(order.size());
-        for (long[] o : order) ids.add(outputs.get((int) o[1]).runIds()[(int) o[2]]);
-        return ids;
+        return new ArrayList<>(byIndex.values());
     }
 
     /**

@@ -76,10 +76,10 @@ class BatchAnalysisTest {
         BatchAnalysis.FitPartitioner p = new BatchAnalysis.FitPartitioner(costs, 3);
         assertEquals(3, p.numPartitions());
         double[] load = new double[3];
-        for (Map.Entry<String, Double> e : costs.entrySet()) load[p.of(e.getKey())] += e.getValue();
+        for (Map.Entry<String, Double> e : costs.entrySet()) load[p.getPartition(e.getKey())] += e.getValue();
         assertEquals(List.of(16.0, 15.0, 15.0), List.of(load[0], load[1], load[2]));
-        assertEquals(p.of("Llaw0"), 0);   // the heaviest law starts first
-        int unknown = p.of("Lnot-given");
+        assertEquals(p.getPartition("Llaw0"), 0);   // the heaviest law starts first
+        int unknown = p.getPartition("Lnot-given");
         assertEquals(Math.floorMod("Lnot-given".hashCode(), 3), unknown);
         assertEquals(1, new BatchAnalysis.FitPartitioner(Map.of(), 8).numPartitions());
     }
