@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -38,9 +39,10 @@ import org.ratelab.train.RunResult;
 
 /**
  * The {@code runs} and {@code curves} tables' Parquet files written with parquet-hadoop, without Spark SQL:
- * a run's curve points go from {@link CurvePoint}s straight to the column writers (no {@code Row}, no
- * conversion to Spark's internal rows, no Spark job), which is what makes curves cheap to write
- * (README, Performance: {@code curve_rows_parquet}).
+ * a run's curve points go from {@link CurvePoint}s straight into {@link CurveFile}'s column buffers, which
+ * encode each column's pages themselves (no {@code Row}, no conversion to Spark's internal rows, no Spark
+ * job, no record assembly), which is what makes curves cheap to write (README, Performance:
+ * {@code curve_rows_parquet}); runs rows go through {@code ParquetWriter}.
  *
  * <p>The files are what Spark writes for the same {@link Schemas} (checked by {@code ParquetFilesTest}): the
  * same Parquet schema (strings as {@code binary (STRING)}, maps as {@code MAP} of a repeated
@@ -117,10 +119,21 @@ public final class ParquetFiles {
      */
     private static <T> ParquetWriter<T> open(OutputFile file, Configuration conf, MessageType schema,
                                              WriteSupport<T> support) throws IOException {
+        return open(file, conf, schema, support, Set.of());
+    }
+
+    /**
+     * {@link #open}, with no dictionary for the string columns {@code distinct} either: a column whose every
+     * row has a value of its own (a run's config_json) only fills its dictionary, falls back to plain encoding
+     * and re-encodes the page, after hashing every value.
+     */
+    private static <T> ParquetWriter<T> open(OutputFile file, Configuration conf, MessageType schema,
+                                             WriteSupport<T> support, Set<String> distinct) throws IOException {
         Builder<T> b = new Builder<>(file, support).withConf(conf).withWriteMode(ParquetFileWriter.Mode.CREATE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY).withDictionaryEncoding(false);
         for (org.apache.parquet.column.ColumnDescriptor c : schema.getColumns()) {
-            if (c.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY) {
+            if (c.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.BINARY
+                    && !(c.getPath().length == 1 && distinct.contains(c.getPath()[0]))) {
                 b = b.withDictionaryEncoding(String.join(".", c.getPath()), true);
             }
         }
@@ -159,8 +172,12 @@ public final class ParquetFiles {
 
     /** A new Parquet file at {@code file} (which must not exist) for rows of {@code schema}, written one at a time, as {@link #writeRows} writes them. */
     public static ParquetWriter<Row> rowWriter(Path file, Configuration conf, StructType schema) throws IOException {
-        return open(HadoopOutputFile.fromPath(file, conf), conf, messageType(schema), new RowSupport(schema));
+        return open(HadoopOutputFile.fromPath(file, conf), conf, messageType(schema), new RowSupport(schema),
+                schema.equals(Schemas.RUNS) ? RUNS_DISTINCT : Set.of());
     }
+
+    /** The runs table's string columns that differ in every row: a run's id, its configuration and its axes. */
+    static final Set<String> RUNS_DISTINCT = Set.of("run_id", "config_json", "axes_json");
 
     private static final class RowSupport extends WriteSupport<Row> {
         private final StructType schema;
@@ -214,15 +231,22 @@ public final class ParquetFiles {
         private final String prefix;
         private final String fileName;
         private final Configuration conf;
-        private final Map<String, ParquetWriter<CurvePoint>> writers = new LinkedHashMap<>();
-        private final Map<String, CurveSupport> supports = new HashMap<>();
-        private final Map<String, long[]> counts = new LinkedHashMap<>();
+        private final Map<String, CurveFile> files = new LinkedHashMap<>();
+        private final int pageRows;
+        private final long rowGroupBytes;
 
         /**
          * @param base     the directory that stands for the output directory ({@code curves/} is made below it)
          * @param fileName the name of every file (unique to the task attempt)
          */
         public CurveFiles(Path base, String fileName, Configuration conf) {
+            this(base, fileName, conf, CurveFile.PAGE_ROWS, CurveFile.ROW_GROUP_BYTES);
+        }
+
+        /** As above, with pages of {@code pageRows} rows and row groups of about {@code rowGroupBytes} (tests: small ones). */
+        CurveFiles(Path base, String fileName, Configuration conf, int pageRows, long rowGroupBytes) {
+            this.pageRows = pageRows;
+            this.rowGroupBytes = rowGroupBytes;
             this.base = base;
             this.prefix = "curves/";
             this.fileName = fileName;
@@ -234,37 +258,34 @@ public final class ParquetFiles {
             if (r.curve().isEmpty()) return;
             RunConfig c = r.config();
             String rel = prefix + curvesPartition(c.experiment(), c.optimizer().name()) + "/" + fileName;
-            ParquetWriter<CurvePoint> w = writers.get(rel);
-            if (w == null) {
-                CurveSupport s = new CurveSupport();
-                w = open(HadoopOutputFile.fromPath(new Path(base, rel), conf), conf, CURVES_MESSAGE, s);
-                writers.put(rel, w);
-                supports.put(rel, s);
-                counts.put(rel, new long[1]);
+            CurveFile f = files.get(rel);
+            if (f == null) {
+                f = new CurveFile(HadoopOutputFile.fromPath(new Path(base, rel), conf), CURVES_MESSAGE,
+                        footer(CURVES_FILE), pageRows, rowGroupBytes);
+                files.put(rel, f);
             }
-            supports.get(rel).runId = Binary.fromString(c.runId());
-            for (CurvePoint p : r.curve()) w.write(p);
-            counts.get(rel)[0] += r.curve().size();
+            Binary runId = Binary.fromString(c.runId());
+            for (CurvePoint p : r.curve()) writePoint(f, runId, p);
         }
 
         /** Closes every file; the files written, with their rows. */
         public List<DataFile> finish() throws IOException {
-            close();
             List<DataFile> out = new ArrayList<>();
-            for (Map.Entry<String, long[]> e : counts.entrySet()) out.add(new DataFile(e.getKey(), e.getValue()[0]));
+            for (Map.Entry<String, CurveFile> e : files.entrySet()) out.add(new DataFile(e.getKey(), e.getValue().rows()));
+            close();
             return out;
         }
 
         @Override public void close() throws IOException {
             IOException first = null;
-            for (ParquetWriter<CurvePoint> w : writers.values()) {
+            for (CurveFile f : files.values()) {
                 try {
-                    w.close();
+                    f.close();
                 } catch (IOException e) {
                     if (first == null) first = e;
                 }
             }
-            writers.clear();
+            files.clear();
             if (first != null) throw first;
         }
     }
@@ -291,7 +312,7 @@ public final class ParquetFiles {
     }
 
     /**
-     * Every column of {@link #CURVES_FILE} must be written by {@link CurveSupport#write}: a column added to
+     * Every column of {@link #CURVES_FILE} must be written by {@link #writePoint}: a column added to
      * {@link Schemas#CURVES} without a writer here fails the first curve file, naming it.
      */
     private static void checkCovered() {
@@ -308,85 +329,89 @@ public final class ParquetFiles {
         checkCovered();
     }
 
-    /** One curve point as a row of {@link #CURVES_FILE}, with the run_id of the run being written. */
-    private static final class CurveSupport extends WriteSupport<CurvePoint> {
-        Binary runId;
-        private RecordConsumer out;
+    private static final int[] METRIC_LEAVES = metricLeaves();
 
-        @Override public WriteContext init(Configuration c) {
-            return new WriteContext(CURVES_MESSAGE, footer(CURVES_FILE));
+    private static int[] metricLeaves() {
+        int[] out = new int[METRICS.length];
+        for (int i = 0; i < out.length; i++) out[i] = CurveFile.leaf(CURVES_MESSAGE, CURVE_COLUMNS[METRICS[i]]);
+        return out;
+    }
+
+    /**
+     * The levels {@link #writePoint} writes: a null metric, map or list at definition level 0 (and an empty map
+     * or list at 1), so each of those columns must be nullable.
+     */
+    private static void checkLevels() {
+        for (int m : METRICS) checkNullable(m);
+        checkNullable(LAYER_DIST);
+        checkNullable(LAYER_REL_CHANGE);
+        checkNullable(PARTICLES);
+        checkNullable(EXTRA_METRICS);
+    }
+
+    private static void checkNullable(int column) {
+        if (!CURVES_FILE.fields()[column].nullable()) {
+            throw new IllegalStateException("curves column " + CURVE_COLUMNS[column] + " is not nullable");
         }
+    }
 
-        @Override public void prepareForWrite(RecordConsumer rc) { out = rc; }
+    static {
+        checkLevels();
+    }
 
-        @Override public void write(CurvePoint p) {
-            RecordConsumer o = out;
-            o.startMessage();
-            o.startField("run_id", RUN_ID);
-            o.addBinary(runId);
-            o.endField("run_id", RUN_ID);
-            o.startField("step", STEP);
-            o.addLong(p.step());
-            o.endField("step", STEP);
-            o.startField("oracle_calls", ORACLE_CALLS);
-            o.addLong(p.oracleCalls());
-            o.endField("oracle_calls", ORACLE_CALLS);
-            for (int i = 0; i < METRICS.length; i++) {
-                if (!p.has(i)) continue;
-                o.startField(CURVE_COLUMNS[METRICS[i]], METRICS[i]);
-                o.addDouble(p.get(i));
-                o.endField(CURVE_COLUMNS[METRICS[i]], METRICS[i]);
-            }
-            map(o, LAYER_DIST, p.layerDist());
-            map(o, LAYER_REL_CHANGE, p.layerRelChange());
-            double[] particles = p.particles();
-            if (particles != null) {
-                String name = CURVE_COLUMNS[PARTICLES];
-                o.startField(name, PARTICLES);
-                o.startGroup();
-                if (particles.length > 0) {
-                    o.startField("list", 0);
-                    for (double v : particles) {
-                        o.startGroup();
-                        o.startField("element", 0);
-                        o.addDouble(v);
-                        o.endField("element", 0);
-                        o.endGroup();
-                    }
-                    o.endField("list", 0);
-                }
-                o.endGroup();
-                o.endField(name, PARTICLES);
-            }
-            map(o, EXTRA_METRICS, p.extraMetrics());
-            o.endMessage();
+    private static final int RUN_ID_LEAF = CurveFile.leaf(CURVES_MESSAGE, "run_id");
+    private static final int STEP_LEAF = CurveFile.leaf(CURVES_MESSAGE, "step");
+    private static final int ORACLE_LEAF = CurveFile.leaf(CURVES_MESSAGE, "oracle_calls");
+    private static final int[] LAYER_DIST_LEAVES = mapLeaves("layer_dist");
+    private static final int[] LAYER_REL_LEAVES = mapLeaves("layer_rel_change");
+    private static final int PARTICLE_LEAF = CurveFile.leaf(CURVES_MESSAGE, "particles", "list", "element");
+    private static final int[] EXTRA_LEAVES = mapLeaves("extra_metrics");
+
+    private static int[] mapLeaves(String column) {
+        return new int[] {CurveFile.leaf(CURVES_MESSAGE, column, "key_value", "key"),
+                CurveFile.leaf(CURVES_MESSAGE, column, "key_value", "value")};
+    }
+
+    /**
+     * One point of the run {@code runId} as a row of {@code f}, with the levels of {@link #CURVES_MESSAGE}
+     * ({@link #checkLevels}): a metric is defined at level 1 and null at 0; a map or list column is null at 0,
+     * empty at 1, and an entry or element is defined at its leaf's level, the first at repetition level 0
+     * and the others at 1.
+     */
+    private static void writePoint(CurveFile f, Binary runId, CurvePoint p)
+            throws IOException {
+        f.flatBinary(RUN_ID_LEAF, runId);
+        f.flatLong(STEP_LEAF, p.step());
+        f.flatLong(ORACLE_LEAF, p.oracleCalls());
+        for (int i = 0; i < METRIC_LEAVES.length; i++) {
+            if (p.has(i)) f.flatDouble(METRIC_LEAVES[i], p.get(i));
+            else f.flatNull(METRIC_LEAVES[i]);
         }
+        map(f, LAYER_DIST_LEAVES, p.layerDist());
+        map(f, LAYER_REL_LEAVES, p.layerRelChange());
+        double[] particles = p.particles();
+        if (particles == null) f.none(PARTICLE_LEAF, 0, 0);
+        else if (particles.length == 0) f.none(PARTICLE_LEAF, 0, 1);
+        else for (int i = 0; i < particles.length; i++) f.float64(PARTICLE_LEAF, particles[i], i == 0 ? 0 : 1);
+        map(f, EXTRA_LEAVES, p.extraMetrics());
+        f.endRow();
+    }
 
-        /** Map keys (parameter block and metric names: a few, repeated at every point) as Parquet binaries. */
-        private final Map<String, Binary> keys = new HashMap<>();
-
-        /** A map column as Spark writes one: entries in the map's iteration order; null when the map is. */
-        private void map(RecordConsumer o, int column, Map<String, Double> m) {
-            if (m == null) return;
-            String name = CURVE_COLUMNS[column];
-            o.startField(name, column);
-            o.startGroup();
-            if (!m.isEmpty()) {
-                o.startField("key_value", 0);
-                for (Map.Entry<String, Double> e : m.entrySet()) {
-                    o.startGroup();
-                    o.startField("key", 0);
-                    o.addBinary(keys.computeIfAbsent(e.getKey(), Binary::fromString));
-                    o.endField("key", 0);
-                    o.startField("value", 1);
-                    o.addDouble(e.getValue());
-                    o.endField("value", 1);
-                    o.endGroup();
-                }
-                o.endField("key_value", 0);
-            }
-            o.endGroup();
-            o.endField(name, column);
+    /** A map column as Spark writes one: entries in the map's iteration order. */
+    private static void map(CurveFile f, int[] leaves, Map<String, Double> m) {
+        if (m == null || m.isEmpty()) {
+            int d = m == null ? 0 : 1;
+            f.none(leaves[0], 0, d);
+            f.none(leaves[1], 0, d);
+            return;
+        }
+        int r = 0;
+        for (Map.Entry<String, Double> e : m.entrySet()) {
+            Double v = e.getValue();
+            if (v == null) throw new IllegalArgumentException("a null value in a map of a curve point: " + e.getKey());
+            f.string(leaves[0], e.getKey(), r);
+            f.float64(leaves[1], v, r);
+            r = 1;
         }
     }
 }

@@ -117,6 +117,95 @@ class ParquetFilesTest {
             }
         }
         assertTrue(rows(spark, mine.resolve("curves"), "curves", true).stream().anyMatch(s -> s.contains("NaN")));
+        // strings with a value a row get no dictionary in the runs file; strings that repeat keep theirs
+        Path runsFile = dataFiles(mine.resolve("runs")).get(0);
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(runsFile.toUri()), conf))) {
+            Map<String, Boolean> dictionary = new java.util.TreeMap<>();
+            for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : r.getRowGroups().get(0).getColumns()) {
+                dictionary.put(c.getPath().toDotString(), c.hasDictionaryPage());
+            }
+            for (String c : List.of("run_id", "config_json", "axes_json")) assertEquals(false, dictionary.get(c), c);
+            for (String c : List.of("experiment", "optimizer", "status", "group_key")) assertEquals(true, dictionary.get(c), c);
+        }
+    }
+
+    /**
+     * Many points (400 copies of the curves above), in pages of 500 rows and row groups closed at 8 KiB: each
+     * column takes several pages and several row groups, each with a dictionary of its own.
+     * Spark reads back the rows Spark's writer wrote for the same points, and each column's statistics over
+     * the files (min, max, nulls) are those of Spark's writer.
+     */
+    @Test
+    void curvesOfManyPagesAndRowGroupsAreSparksRowsAndStatistics(@TempDir Path dir) throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Configuration conf = new Configuration();
+        int copies = 400;
+        List<Row> curveRows = new ArrayList<>();
+        for (int k = 0; k < copies; k++) for (RunResult r : results) curveRows.addAll(Rows.curve(r));
+        Path bySpark = dir.resolve("spark");
+        spark.createDataFrame(curveRows, Schemas.CURVES).write().mode(SaveMode.ErrorIfExists)
+                .partitionBy("experiment", "optimizer").parquet(bySpark.resolve("curves").toString());
+        Path mine = dir.resolve("mine");
+        try (ParquetFiles.CurveFiles files = new ParquetFiles.CurveFiles(
+                new org.apache.hadoop.fs.Path(mine.toUri()), "part-b-0-0.parquet", conf, 500, 8 << 10)) {
+            for (int k = 0; k < copies; k++) for (RunResult r : results) files.write(r);
+            assertEquals(curveRows.size(), files.finish().stream().mapToLong(ParquetFiles.DataFile::rows).sum());
+        }
+        int groups = 0;
+        int pagesOfRunId = 0;
+        for (Path f : dataFiles(mine)) {
+            try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(f.toUri()), conf))) {
+                groups += r.getRowGroups().size();
+                for (org.apache.parquet.hadoop.metadata.BlockMetaData b : r.getRowGroups()) {
+                    org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c = b.getColumns().get(0);
+                    assertEquals("run_id", c.getPath().toDotString());
+                    assertTrue(c.hasDictionaryPage(), "each row group has its own dictionary of run_ids");
+                    pagesOfRunId += r.readColumnIndex(c) == null ? 1 : r.readColumnIndex(c).getMinValues().size();
+                }
+            }
+        }
+        assertTrue(groups > dataFiles(mine).size(), groups + " row groups in " + dataFiles(mine).size() + " files");
+        assertTrue(pagesOfRunId > groups, pagesOfRunId + " run_id pages in " + groups + " row groups");
+        for (boolean explicit : List.of(true, false)) {
+            assertEquals(rows(spark, bySpark.resolve("curves"), "curves", explicit),
+                    rows(spark, mine.resolve("curves"), "curves", explicit), "rows");
+        }
+        Map<String, String> sparks = statistics(bySpark.resolve("curves"), conf);
+        Map<String, String> mines = statistics(mine.resolve("curves"), conf);
+        assertEquals(ParquetFiles.messageType(ParquetFiles.CURVES_FILE).getColumns().size(), mines.size());
+        assertEquals(sparks, mines, "min, max and nulls of each column");
+    }
+
+    /** Every Parquet file under {@code dir}, in name order. */
+    static List<Path> dataFiles(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+        }
+    }
+
+    /** Each column's statistics merged over every row group of every file under {@code dir}, as text. */
+    static Map<String, String> statistics(Path dir, Configuration conf) throws Exception {
+        Map<String, org.apache.parquet.column.statistics.Statistics<?>> merged = new java.util.TreeMap<>();
+        for (Path f : dataFiles(dir)) {
+            try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(f.toUri()), conf))) {
+                for (org.apache.parquet.hadoop.metadata.BlockMetaData b : r.getRowGroups()) {
+                    for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : b.getColumns()) {
+                        org.apache.parquet.column.statistics.Statistics<?> st = c.getStatistics();
+                        merged.merge(c.getPath().toDotString(), st.copy(), (x, y) -> {
+                            x.mergeStatistics(y);
+                            return x;
+                        });
+                    }
+                }
+            }
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        merged.forEach((k, st) -> out.put(k, st.isEmpty() ? "empty" : "nulls " + st.getNumNulls()
+                + (st.hasNonNullValue() ? " min " + st.genericGetMin() + " max " + st.genericGetMax() : "")));
+        return out;
     }
 
     /** The footer of the first data file under {@code dir}. */
