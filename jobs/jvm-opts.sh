@@ -37,13 +37,22 @@ ratelab_build() {
 # count in sql: 3.8 s against 2.4 s; a join and a median over 180,000 curve rows: 5.6 s against 4.1 s; plan of
 # 10^6 runs: 0.83 s against 0.55 s). So they run with the quick compiler (C1) only. run, reproduce and the
 # benches keep both: training is the hot loop C2 exists for.
-# RATELAB_JIT=full gives every command both (a query that runs for minutes over a big output); a
-# -XX:TieredStopAtLevel in RATELAB_JAVA_OPTS comes later on the java line and wins. Sets RATELAB_JIT_OPTS.
+# run and reproduce raise C2's thresholds threefold (RATELAB_JIT_TIER4): in a job, C2 compiled a wide spread of
+# warm code (Spark's closure cleaner and task serialization, Parquet's writers and readers, the analysis) that
+# runs a few thousand times: in a 10^5-run grid its one thread took 18 s of CPU on 2 cores (JFR), a fifth of
+# the job. The training kernels and the bootstraps run millions of times and still reach C2 within the first
+# second; methods that stay below the thresholds keep C1's code. grid_scale: the job 3 s faster (69.6 and
+# 72.4 s against 73.2 and 75.1 s, alternating; README, Performance).
+# RATELAB_JIT=full gives every command both compilers at their default thresholds (a query that runs for minutes
+# over a big output); a -XX flag in RATELAB_JAVA_OPTS comes later on the java line and wins. Sets
+# RATELAB_JIT_OPTS.
+RATELAB_JIT_TIER4="-XX:Tier4InvocationThreshold=15000 -XX:Tier4MinInvocationThreshold=1800 -XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000"
 ratelab_jit() {
   RATELAB_JIT_OPTS=""
   [ "${RATELAB_JIT:-}" = "full" ] && return 0
   case "${1:-}" in
     report|sql|checks|plan|kinds|env) RATELAB_JIT_OPTS="-XX:TieredStopAtLevel=1" ;;
+    run|reproduce) RATELAB_JIT_OPTS="$RATELAB_JIT_TIER4" ;;
   esac
 }
 

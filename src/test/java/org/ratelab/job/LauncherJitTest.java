@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The launcher's JIT per command ({@code ratelab_jit} in {@code jobs/jvm-opts.sh}): report, sql, checks, plan,
- * kinds and env run with C1 only, the commands that train (run, reproduce, the benches) with both compilers,
- * and {@code RATELAB_JIT=full} gives every
+ * kinds and env run with C1 only, the commands that train with both compilers (run and reproduce with C2's
+ * thresholds raised, the benches at the defaults), and {@code RATELAB_JIT=full} gives every
  * command both. The flag must also reach the java line of {@code jobs/ratelab}.
  */
 class LauncherJitTest {
@@ -45,8 +45,26 @@ class LauncherJitTest {
             assertEquals("-XX:TieredStopAtLevel=1", jitOpts(Map.of(), c, "--out", "x"), c);
             assertEquals("", jitOpts(Map.of("RATELAB_JIT", "full"), c, "--out", "x"), c + " with RATELAB_JIT=full");
         }
-        for (String c : new String[] {"run", "reproduce", "bench", "bench-latency", "--help", "--version", ""}) {
+        for (String c : new String[] {"bench", "bench-latency", "--help", "--version", ""}) {
             assertEquals("", jitOpts(Map.of(), c), c);
+        }
+    }
+
+    @Test
+    void jobsRaiseTheOptimizingCompilersThresholds() throws Exception {
+        for (String c : new String[] {"run", "reproduce"}) {
+            List<String> flags = List.of(jitOpts(Map.of(), c, "spec.yaml").split(" "));
+            assertEquals(List.of("-XX:Tier4InvocationThreshold=15000", "-XX:Tier4MinInvocationThreshold=1800",
+                    "-XX:Tier4CompileThreshold=45000", "-XX:Tier4BackEdgeThreshold=120000"), flags, c);
+            assertEquals("", jitOpts(Map.of("RATELAB_JIT", "full"), c, "spec.yaml"), c + " with RATELAB_JIT=full");
+        }
+        // the JVM takes them (an unknown or misspelt -XX flag would stop it before main)
+        String out = bash("java $(. jobs/jvm-opts.sh; ratelab_jit run; printf '%s' \"$RATELAB_JIT_OPTS\") "
+                + "-XX:+PrintFlagsFinal -version | grep -E 'Tier4(Invocation|MinInvocation|Compile|BackEdge)Threshold '",
+                List.of("RATELAB_JIT"), Map.of());
+        for (String f : List.of("Tier4InvocationThreshold += 15000", "Tier4MinInvocationThreshold += 1800",
+                "Tier4CompileThreshold += 45000", "Tier4BackEdgeThreshold += 120000")) {
+            assertTrue(java.util.regex.Pattern.compile(f).matcher(out).find(), f + " in\n" + out);
         }
     }
 
