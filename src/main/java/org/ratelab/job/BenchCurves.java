@@ -31,7 +31,9 @@ import org.ratelab.train.Trainer;
  * The {@code curves} section of {@code ratelab bench}: {@code curve_rows_parquet}, curve rows written per
  * second to Parquet (GridJob's schema and partitioning), training excluded: as GridJob writes them (straight
  * from the runs' results with parquet-hadoop, {@link ParquetFiles.CurveFiles}), and, alternating with it, as
- * Spark SQL's writer did before ({@code curve_rows_parquet_spark}).
+ * Spark SQL's writer did before ({@code curve_rows_parquet_spark}). 4,000 runs of 101 points (300 with
+ * {@code --quick}): with the 1,000 runs of before, a round of either writer was mostly its Spark job (both
+ * rates were 3-4 times lower at a quarter of the rows).
  */
 final class BenchCurves {
     private final boolean quick;
@@ -46,7 +48,7 @@ final class BenchCurves {
     }
 
     private void curves(SparkSession spark, Path work, List<BenchRow> rows, PrintWriter o) throws Exception {
-        int runs = quick ? 300 : 1000;
+        int runs = quick ? 300 : 4000;
         Plan plan = plan(work, "bench_curves", TINY + "train: {steps: 100, loss_threshold: 0, record: {every: 1}}\n"
                 + "grid: {seed: " + seeds(runs) + "}\n");
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
