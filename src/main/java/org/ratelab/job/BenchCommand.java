@@ -84,24 +84,30 @@ final class BenchCommand implements Callable<Integer> {
                 quick ? ", quick" : "");
         o.flush();
         List<BenchRow> rows = new ArrayList<>();
-        Bench bench = new Bench(quick, Files.createTempDirectory("ratelab-bench"), rows, o);
-        if (sections.contains("steps")) BenchSteps.run(bench, python, noPeer);
-        if (sections.contains("plan")) BenchPlan.run(bench);
-        if (sections.contains("e2e_peer")) BenchE2ePeer.run(bench, noPeer ? null : python);
-        if (sections.contains("grid_scale")) BenchGridScale.run(bench);
-        boolean spark = sections.contains("grid") || sections.contains("curves") || sections.contains("makespan");
-        SparkSession session = Sessions.start(master, Map.of());
+        // the sections' specs and outputs (a grid_scale job's 200 MB, the curves' rounds) go with the bench
+        Path work = Files.createTempDirectory("ratelab-bench");
         try {
-            if (sections.contains("grid")) BenchGrid.run(bench, session);
-            if (sections.contains("curves")) BenchCurves.run(bench, session);
-            if (sections.contains("makespan")) BenchMakespan.run(bench, session);
-            List<Row> out = new ArrayList<>();
-            for (BenchRow r : rows) out.add(r.toRow());
-            session.createDataFrame(out, BenchRow.SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists)
-                    .parquet(dir.resolve("bench").toString());
-            if (!spark) o.println("(Spark used only to write the table)");
+            Bench bench = new Bench(quick, work, rows, o);
+            if (sections.contains("steps")) BenchSteps.run(bench, python, noPeer);
+            if (sections.contains("plan")) BenchPlan.run(bench);
+            if (sections.contains("e2e_peer")) BenchE2ePeer.run(bench, noPeer ? null : python);
+            if (sections.contains("grid_scale")) BenchGridScale.run(bench);
+            boolean spark = sections.contains("grid") || sections.contains("curves") || sections.contains("makespan");
+            SparkSession session = Sessions.start(master, Map.of());
+            try {
+                if (sections.contains("grid")) BenchGrid.run(bench, session);
+                if (sections.contains("curves")) BenchCurves.run(bench, session);
+                if (sections.contains("makespan")) BenchMakespan.run(bench, session);
+                List<Row> out = new ArrayList<>();
+                for (BenchRow r : rows) out.add(r.toRow());
+                session.createDataFrame(out, BenchRow.SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists)
+                        .parquet(dir.resolve("bench").toString());
+                if (!spark) o.println("(Spark used only to write the table)");
+            } finally {
+                session.stop();
+            }
         } finally {
-            session.stop();
+            org.apache.hadoop.fs.FileUtil.fullyDelete(work.toFile());
         }
         o.println();
         o.print(BenchRow.table(rows));
