@@ -133,11 +133,12 @@ public final class Bootstrap {
 
     /**
      * The sums of x, y, x², xy and y² over the points of the chosen groups, in group order then point order,
-     * into {@code out}; the number of points. A method of its own, with no branch but its loops': the JIT
-     * compiles the hot loop of a bootstrap here, and a rare branch of {@link #fit}'s arithmetic after it (a
-     * degenerate resample, first met in the middle of a big grid's law fits) no longer throws the compiled
-     * loop away. In a 10^5-run grid that was 2 s of fits and then 8 s more in slower code until the JIT had
-     * compiled the loop again.
+     * into {@code out}; the number of points. The slope resamples sum with {@link #accumulateSlope}, also a
+     * method of its own with no branch but its loops' (and one that cannot change a value): the JIT compiles
+     * the hot loop of a bootstrap there, and a rare branch of the slope's arithmetic after it (a degenerate
+     * resample, first met in the middle of a big grid's law fits) no longer throws the compiled loop away. In a
+     * 10^5-run grid that was 2 s of fits and then 8 s more in slower code until the JIT had compiled the loop
+     * again.
      */
     private static long accumulate(double[][] xs, double[][] ys, int[] groups, double[] out) {
         double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
@@ -171,20 +172,75 @@ public final class Bootstrap {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] stats = new double[resamples];
         int[] pick = new int[g];
+        double[] sums = new double[4];
         int used = 0;
         for (int b = 0; b < resamples; b++) {
-            double s = resampleSlope(xs, ys, pick, rng);
+            double s = resampleSlope(xs, ys, pick, sums, rng);
             if (!Double.isNaN(s)) stats[used++] = s;
         }
         if (used < resamples / 2) return new double[] {Double.NaN, Double.NaN};
         return percentiles(Arrays.copyOf(stats, used), level);
     }
 
-    /** One resample of {@link #slopeInterval}: g groups drawn from {@code rng} into {@code pick}, and their slope. */
-    private static double resampleSlope(double[][] xs, double[][] ys, int[] pick, SplittableRandom rng) {
+    /**
+     * One resample of {@link #slopeInterval}: g groups drawn from {@code rng} into {@code pick}, and their
+     * slope, the one {@link #fit} gives for them: the same sums in the same order and the same arithmetic,
+     * without the sum of y² (the slope does not use it).
+     */
+    private static double resampleSlope(double[][] xs, double[][] ys, int[] pick, double[] sums,
+                                        SplittableRandom rng) {
         int g = pick.length;
         for (int i = 0; i < g; i++) pick[i] = draw(rng, g);
-        return fit(xs, ys, pick)[0];
+        long k = accumulateSlope(xs, ys, pick, sums);
+        double sx = sums[0], sy = sums[1], sxx = sums[2], sxy = sums[3];
+        double vx = sxx - sx * sx / k;
+        double cxy = sxy - sx * sy / k;
+        if (k < 2 || vx <= 1e-12 * Math.max(1, sxx)) return Double.NaN;
+        return cxy / vx;
+    }
+
+    /** How far ahead {@link #accumulateSlope} reads the group it will sum (measured: 4 to 16 do as well). */
+    private static final int AHEAD = 8;
+
+    /** Written by {@link #accumulateSlope} so that the JIT keeps its look-ahead reads; the value means nothing. */
+    @SuppressWarnings("unused")
+    private static long lookedAhead;
+
+    /**
+     * {@link #accumulate}'s sums of x, y, x² and xy, in the same order, while reading the first x and y of the
+     * group {@value #AHEAD} draws ahead: a resample's groups are drawn at random from a law's thousands (12,500
+     * seeds × 8 points: 1.6 MB, more than a core's cache), so each group's arrays were a cache miss the sums
+     * waited for; read ahead, they are on their way while earlier groups are summed. One resample of a
+     * 12,500-seed law: 0.11 ms instead of 0.18 (the same bits; BootstrapTest).
+     */
+    private static long accumulateSlope(double[][] xs, double[][] ys, int[] groups, double[] out) {
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        long k = 0;
+        long ahead = 0;
+        int n = groups.length;
+        for (int q = 0; q < n; q++) {
+            int next = groups[Math.min(q + AHEAD, n - 1)];
+            double[] nx = xs[next];
+            double[] ny = ys[next];
+            if (nx.length > 0) ahead += Double.doubleToRawLongBits(nx[0]) ^ Double.doubleToRawLongBits(ny[0]);
+            double[] gx = xs[groups[q]];
+            double[] gy = ys[groups[q]];
+            for (int i = 0; i < gx.length; i++) {
+                double x = gx[i];
+                double y = gy[i];
+                sx += x;
+                sy += y;
+                sxx += x * x;
+                sxy += x * y;
+            }
+            k += gx.length;
+        }
+        lookedAhead = ahead;
+        out[0] = sx;
+        out[1] = sy;
+        out[2] = sxx;
+        out[3] = sxy;
+        return k;
     }
 
     /**
