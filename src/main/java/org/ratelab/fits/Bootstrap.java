@@ -141,26 +141,12 @@ public final class Bootstrap {
      * again.
      */
     private static long accumulate(double[][] xs, double[][] ys, int[] groups, double[] out) {
-        double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
-        long k = 0;
+        long k = accumulateSlope(xs, ys, groups, out);
+        double syy = 0;   // its own sum in the same order: the same bits as summed alongside the others
         for (int g : groups) {
-            double[] gx = xs[g];
             double[] gy = ys[g];
-            for (int i = 0; i < gx.length; i++) {
-                double x = gx[i];
-                double y = gy[i];
-                sx += x;
-                sy += y;
-                sxx += x * x;
-                sxy += x * y;
-                syy += y * y;
-            }
-            k += gx.length;
+            for (int i = 0; i < gy.length; i++) syy += gy[i] * gy[i];
         }
-        out[0] = sx;
-        out[1] = sy;
-        out[2] = sxx;
-        out[3] = sxy;
         out[4] = syy;
         return k;
     }
