@@ -115,17 +115,8 @@ public final class ParquetFiles {
     /**
      * A writer of Snappy pages. Dictionaries only for string columns (run_ids, map keys, names repeat): a
      * column of measured doubles hardly repeats a value, so its dictionary fills up, falls back to plain
-     * encoding and re-encodes the page, which was most of the time spent writing a curve.
-     */
-    private static <T> ParquetWriter<T> open(OutputFile file, Configuration conf, MessageType schema,
-                                             WriteSupport<T> support) throws IOException {
-        return open(file, conf, schema, support, Set.of());
-    }
-
-    /**
-     * {@link #open}, with no dictionary for the string columns {@code distinct} either: a column whose every
-     * row has a value of its own (a run's config_json) only fills its dictionary, falls back to plain encoding
-     * and re-encodes the page, after hashing every value.
+     * encoding and re-encodes the page. The same holds for the string columns {@code distinct}, whose every
+     * row has a value of its own (a run's config_json): they get no dictionary either.
      */
     private static <T> ParquetWriter<T> open(OutputFile file, Configuration conf, MessageType schema,
                                              WriteSupport<T> support, Set<String> distinct) throws IOException {
