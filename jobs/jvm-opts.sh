@@ -5,8 +5,9 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
 # Builds target/classes (with the packed conf files), target/classpath.txt and target/ratelab-classes.jar (the
-# classes as one jar: class-data sharing archives jars only) when missing or older than the sources. With
-# RATELAB_CLASSPATH set (tests, an installed copy), uses that classpath and builds nothing.
+# classes as one jar: class-data sharing archives jars only) when missing or older than the sources, and
+# target/classpath-launch.txt (the class path the JVM gets: see ratelab_unsigned). With RATELAB_CLASSPATH set
+# (tests, an installed copy), uses that classpath and builds nothing.
 ratelab_build() {
   if [ -n "${RATELAB_CLASSPATH:-}" ]; then
     RATELAB_CP="$RATELAB_CLASSPATH"
@@ -28,7 +29,22 @@ ratelab_build() {
     rm -f "$jar.$$"
     (cd "$RATELAB_HOME/target/classes" && jar cf "$jar.$$" .) && mv -f "$jar.$$" "$jar"
   fi
-  RATELAB_CP="$jar:$(cat "$stamp")"
+  local launch="$RATELAB_HOME/target/classpath-launch.txt"
+  if [ ! -f "$launch" ] || [ "$stamp" -nt "$launch" ]; then
+    ratelab_unsigned "$stamp" "$launch" "$RATELAB_HOME/target/unsigned-jars"
+  fi
+  RATELAB_CP="$jar:$(cat "$launch")"
+}
+
+# JDK 17 leaves every class of a signed jar out of a class-data sharing archive ("Skipping ...: Signed JAR"), and
+# Spark's code generator, Janino, ships signed: each command that ran a query read and verified its ~360 classes
+# from the jar again. Writes to $2 the class path of the file $1 with each signed jar replaced by a copy in $3
+# that has no signature files (org.ratelab.job.UnsignedJars); if that fails, the class path as it was.
+ratelab_unsigned() {
+  if ! java -cp "$RATELAB_HOME/target/classes" org.ratelab.job.UnsignedJars "$1" "$3" > "$2.$$" 2>/dev/null; then
+    cp "$1" "$2.$$"
+  fi
+  mv -f "$2.$$" "$2"
 }
 
 # The JIT of a command. report, sql, checks, plan, kinds and env are short: nearly all their time is loading
