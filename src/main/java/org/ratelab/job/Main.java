@@ -41,6 +41,9 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         Logs.init();
+        // embedded, file: paths are set up without a chmod process per file (under spark-submit the cluster's
+        // own configuration stays as it is)
+        if (!Logs.underSparkSubmit()) org.ratelab.table.LocalFiles.register();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

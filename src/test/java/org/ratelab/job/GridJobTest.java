@@ -233,6 +233,11 @@ class GridJobTest {
 
     /** The CLI in its own JVM, started in {@code cwd} (null: this JVM's working directory). */
     static Process cliProcessIn(Path cwd, String... args) throws Exception {
+        return cliProcessIn(cwd, java.util.Map.of(), args);
+    }
+
+    /** The same, with {@code env} added to the process's environment. */
+    static Process cliProcessIn(Path cwd, java.util.Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -246,6 +251,7 @@ class GridJobTest {
         if (cwd != null) pb.directory(cwd.toFile());
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().putAll(env);
         return pb.start();
     }
 
