@@ -3,13 +3,12 @@ package org.ratelab.table;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
@@ -55,20 +54,6 @@ public final class LocalFiles extends LocalFileSystem {
     /** The POSIX permissions of {@code p}'s user, group and other bits; null when it has a sticky or set-id bit. */
     static Set<PosixFilePermission> posix(FsPermission p) {
         if (p.getStickyBit() || (p.toShort() & ~0777) != 0) return null;
-        Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
-        add(s, p.getUserAction(), PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_EXECUTE);
-        add(s, p.getGroupAction(), PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-                PosixFilePermission.GROUP_EXECUTE);
-        add(s, p.getOtherAction(), PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
-                PosixFilePermission.OTHERS_EXECUTE);
-        return s;
-    }
-
-    private static void add(Set<PosixFilePermission> s, FsAction a, PosixFilePermission r, PosixFilePermission w,
-            PosixFilePermission x) {
-        if (a.implies(FsAction.READ)) s.add(r);
-        if (a.implies(FsAction.WRITE)) s.add(w);
-        if (a.implies(FsAction.EXECUTE)) s.add(x);
+        return PosixFilePermissions.fromString(p.toString());  // "rwxr-x---": Hadoop's symbols are POSIX's
     }
 }
