@@ -12,6 +12,9 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -25,6 +28,7 @@ import org.apache.parquet.io.api.RecordMaterializer;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
@@ -192,6 +196,10 @@ public final class ParquetTables {
             }
             MessageType projection = new MessageType(file.getName(), fields);
             r.setRequestedSchema(projection);
+            if (flat(projection) && !RECORDS) {
+                scanColumns(r, projection, slot, constant, row);
+                return;
+            }
             Materializer m = new Materializer(projection, slot, constant);
             PageReadStore pages;
             while ((pages = r.readNextRowGroup()) != null) {
@@ -201,6 +209,96 @@ public final class ParquetTables {
             }
         } catch (IOException | RuntimeException e) {
             throw new IOException(f.status().getPath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * For tests: read every projection through Parquet's record assembly ({@link Materializer}), the general
+     * path, instead of column by column ({@link #scanColumns}) where the projection is flat.
+     */
+    static volatile boolean RECORDS = false;
+
+    /** Rows a column-by-column read builds at a time before handing them on. */
+    private static final int CHUNK = 1024;
+
+    /** Whether every projected column is a primitive value at the top level, at most once per row. */
+    private static boolean flat(MessageType projection) {
+        for (Type t : projection.getFields()) {
+            if (!t.isPrimitive() || t.isRepetition(Type.Repetition.REPEATED)) return false;
+        }
+        return true;
+    }
+
+    /**
+     * The rows of a flat projection, read column by column with Parquet's column readers instead of assembled
+     * record by record: the same values (those {@link Value} converts, a null where a value is undefined) in
+     * the same order, a new array per row, handed on {@value #CHUNK} rows at a time. Equal consecutive texts
+     * (a run's run_id on each of its curve points) share one String, decoded once. Record assembly builds a
+     * state machine over the projection for every row group and calls a converter per value: most of the time
+     * a report's or a big grid's analysis spent reading curves.
+     */
+    private static void scanColumns(ParquetFileReader r, MessageType projection, int[] slot, Object[] constant,
+                                    Consumer<Object[]> row) throws IOException {
+        int fields = projection.getFieldCount();
+        List<ColumnDescriptor> columns = projection.getColumns();
+        Value[] kinds = new Value[fields];
+        for (int f = 0; f < fields; f++) kinds[f] = new Value(projection.getType(f), v -> { });
+        String createdBy = r.getFooter().getFileMetaData().getCreatedBy();
+        GroupConverter none = new GroupConverter() {
+            final PrimitiveConverter ignore = new PrimitiveConverter() { };
+            @Override public Converter getConverter(int i) { return ignore; }
+            @Override public void start() {}
+            @Override public void end() {}
+        };
+        int[] target = new int[fields];   // the slot of each projected field in a row
+        for (int i = 0; i < slot.length; i++) if (slot[i] >= 0) target[slot[i]] = i;
+        PageReadStore pages;
+        while ((pages = r.readNextRowGroup()) != null) {
+            ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, none, projection, createdBy);
+            ColumnReader[] readers = new ColumnReader[fields];
+            for (int f = 0; f < fields; f++) readers[f] = store.getColumnReader(columns.get(f));
+            Binary[] lastBinary = new Binary[fields];
+            String[] lastText = new String[fields];
+            long total = pages.getRowCount();
+            for (long done = 0; done < total; ) {
+                int n = (int) Math.min(CHUNK, total - done);
+                Object[][] rows = new Object[n][];
+                for (int i = 0; i < n; i++) {
+                    Object[] v = new Object[slot.length];
+                    for (int c = 0; c < slot.length; c++) if (slot[c] < 0) v[c] = constant[c];
+                    rows[i] = v;
+                }
+                for (int f = 0; f < fields; f++) {
+                    ColumnReader cr = readers[f];
+                    int defined = columns.get(f).getMaxDefinitionLevel();
+                    int at = target[f];
+                    Value kind = kinds[f];
+                    PrimitiveType.PrimitiveTypeName type = columns.get(f).getPrimitiveType().getPrimitiveTypeName();
+                    for (int i = 0; i < n; i++) {
+                        if (cr.getCurrentDefinitionLevel() == defined) {
+                            rows[i][at] = switch (type) {
+                                case DOUBLE -> cr.getDouble();
+                                case INT64 -> cr.getLong();
+                                case INT32 -> cr.getInteger();
+                                case BOOLEAN -> cr.getBoolean();
+                                case FLOAT -> cr.getFloat();
+                                case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
+                                    Binary b = cr.getBinary();
+                                    if (!kind.text) yield b.getBytes();
+                                    if (!b.equals(lastBinary[f])) {
+                                        lastBinary[f] = b.copy();   // its own bytes: a page's buffer may be reused
+                                        lastText[f] = b.toStringUsingUTF8();
+                                    }
+                                    yield lastText[f];
+                                }
+                            };
+                        }
+                        cr.consume();
+                    }
+                }
+                for (Object[] v : rows) row.accept(v);
+                done += n;
+            }
         }
     }
 
