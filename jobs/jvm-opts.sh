@@ -16,11 +16,15 @@ ratelab_build() {
   local stamp="$RATELAB_HOME/target/classpath.txt"
   local jar="$RATELAB_HOME/target/ratelab-classes.jar"
   if [ ! -f "$stamp" ] || [ ! -f "$jar" ] || [ "$stamp" -nt "$jar" ] \
-      || [ -n "$(find "$RATELAB_HOME/src/main" "$RATELAB_HOME/pom.xml" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+      || [ -n "$(find "$RATELAB_HOME/src/main" "$RATELAB_HOME/pom.xml" "$RATELAB_HOME/jobs/jvm-opts.sh" \
+                     -newer "$stamp" -print -quit 2>/dev/null)" ]; then
     echo "ratelab: building (first use or sources changed)..." >&2
     mkdir -p "$RATELAB_HOME/target"
+    # the class path of the compile, provided (Spark: what a cluster has) and system scopes, not of the test
+    # scope: JUnit and ArchUnit are not on it, as they are not where spark-submit runs the jar (a dependency
+    # of runtime scope would need its own build-classpath; there is none)
     if ! (cd "$RATELAB_HOME" && mvn -B -q -Dstyle.color=never -DskipTests compile dependency:build-classpath \
-        -Dmdep.outputFile=target/classpath.txt) > "$RATELAB_HOME/target/build.log" 2>&1; then
+        -DincludeScope=compile -Dmdep.outputFile=target/classpath.txt) > "$RATELAB_HOME/target/build.log" 2>&1; then
       cat "$RATELAB_HOME/target/build.log" >&2
       echo "ratelab: build failed (log: target/build.log)" >&2
       exit 1
