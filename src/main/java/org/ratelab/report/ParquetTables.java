@@ -241,8 +241,8 @@ public final class ParquetTables {
                                     Consumer<Object[]> row) throws IOException {
         int fields = projection.getFieldCount();
         List<ColumnDescriptor> columns = projection.getColumns();
-        Value[] kinds = new Value[fields];
-        for (int f = 0; f < fields; f++) kinds[f] = new Value(projection.getType(f), v -> { });
+        boolean[] text = new boolean[fields];
+        for (int f = 0; f < fields; f++) text[f] = Value.text(projection.getType(f));
         String createdBy = r.getFooter().getFileMetaData().getCreatedBy();
         GroupConverter none = new GroupConverter() {
             final PrimitiveConverter ignore = new PrimitiveConverter() { };
@@ -272,7 +272,6 @@ public final class ParquetTables {
                     ColumnReader cr = readers[f];
                     int defined = columns.get(f).getMaxDefinitionLevel();
                     int at = target[f];
-                    Value kind = kinds[f];
                     PrimitiveType.PrimitiveTypeName type = columns.get(f).getPrimitiveType().getPrimitiveTypeName();
                     for (int i = 0; i < n; i++) {
                         if (cr.getCurrentDefinitionLevel() == defined) {
@@ -284,7 +283,7 @@ public final class ParquetTables {
                                 case FLOAT -> cr.getFloat();
                                 case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
                                     Binary b = cr.getBinary();
-                                    if (!kind.text) yield b.getBytes();
+                                    if (!text[f]) yield b.getBytes();
                                     if (!b.equals(lastBinary[f])) {
                                         lastBinary[f] = b.copy();   // its own bytes: a page's buffer may be reused
                                         lastText[f] = b.toStringUsingUTF8();
@@ -366,12 +365,18 @@ public final class ParquetTables {
 
         Value(Type t, Consumer<Object> sink) {
             this.sink = sink;
+            this.text = text(t);
+        }
+
+        /** Whether the column is UTF-8 text (read as a String); refuses a logical type the report does not read. */
+        static boolean text(Type t) {
             LogicalTypeAnnotation a = t.getLogicalTypeAnnotation();
-            this.text = a instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+            boolean text = a instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
                     || a instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation;
             if (a != null && !text && !(a instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation)) {
                 throw new IllegalStateException("column " + t.getName() + ": type " + a + " is not read by the report");
             }
+            return text;
         }
 
         @Override public void addBinary(Binary v) { sink.accept(text ? v.toStringUsingUTF8() : v.getBytes()); }
