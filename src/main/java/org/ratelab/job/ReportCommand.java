@@ -2,7 +2,6 @@ package org.ratelab.job;
 
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
 import org.ratelab.report.Report;
 import org.ratelab.table.OutputDir;
 import picocli.CommandLine.Command;
@@ -13,7 +12,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ratelab report --out DIR}: writes {@code DIR/report/index.html} and PNG charts from the tables. It
  * reads the Parquet files itself and starts no SparkSession; {@code --master} is still checked as every
- * command checks it, and otherwise unused.
+ * command checks it, and otherwise unused. The launcher runs it on a class path without Spark ({@code
+ * ratelab_command} in {@code jobs/jvm-opts.sh}): no signature of this class may name a Spark or Scala type, since
+ * picocli reflects over its methods ({@code ReportLocalClasspathIT}).
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Write DIR/report/index.html (charts inline as SVG) and PNG charts from the tables of DIR.")
@@ -35,16 +36,5 @@ final class ReportCommand implements Callable<Integer> {
     private void print(Report.Result r) {
         cmd.commandLine().getOut().printf("ratelab: report: %d charts, %d tables -> %s%n", r.charts(), r.tables(),
                 r.index());
-    }
-
-    /** The end of {@code run}: a report failure is reported but does not undo the tables already in place. */
-    static void afterRun(SparkSession spark, OutputDir target, java.io.PrintWriter o, java.io.PrintWriter err) {
-        try {
-            Report.Result r = Report.write(spark, target);
-            o.printf("ratelab: report: %d charts, %d tables -> %s%n", r.charts(), r.tables(), r.index());
-        } catch (Exception e) {
-            err.println("ratelab: warning: the report failed (" + e + "); the tables are in place: retry with "
-                    + "'jobs/ratelab report --out " + target.uri() + "'");
-        }
     }
 }

@@ -119,7 +119,7 @@ final class ReproduceCommand implements Callable<Integer> {
                 target.create(RunCommand.marker(p, spark, started, null, executors));
                 GridJob.Summary s = GridJob.execute(spark, p, target, 0, System.err);
                 target.create(RunCommand.marker(p, spark, started, s.wallMs(), executors));
-                ReportCommand.afterRun(spark, target, o, cmd.commandLine().getErr());
+                RunCommand.afterRun(spark, target, o, cmd.commandLine().getErr());
                 o.printf("ratelab:   %.1f s (%s); checks %d passed, %d failed%n", s.wallMs() / 1000.0,
                         RunCommand.counts(s.statusCounts()), s.checks() - s.checksFailed(), s.checksFailed());
                 experiments.add(new String[] {String.valueOf(p.spec().claim()), p.spec().name(),

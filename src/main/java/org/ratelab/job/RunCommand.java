@@ -138,7 +138,7 @@ final class RunCommand implements Callable<Integer> {
                 o.printf("ratelab: checks: %d passed, %d failed (jobs/ratelab checks --out %s)%n",
                         s.checks() - s.checksFailed(), s.checksFailed(), dir);
             }
-            ReportCommand.afterRun(spark, target, o, cmd.commandLine().getErr());
+            afterRun(spark, target, o, cmd.commandLine().getErr());
             return 0;
         } finally {
             spark.stop();
@@ -263,5 +263,20 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return String.join(",", all);
+    }
+
+    /**
+     * The end of {@code run} and {@code reproduce}: the report, whose failure is reported but does not undo the
+     * tables already in place. Here, not in {@link ReportCommand}: picocli reflects over a command's methods, and
+     * {@code report} runs on a class path without Spark (see {@code jobs/jvm-opts.sh}).
+     */
+    static void afterRun(SparkSession spark, OutputDir target, java.io.PrintWriter o, java.io.PrintWriter err) {
+        try {
+            org.ratelab.report.Report.Result r = org.ratelab.report.Report.write(spark, target);
+            o.printf("ratelab: report: %d charts, %d tables -> %s%n", r.charts(), r.tables(), r.index());
+        } catch (Exception e) {
+            err.println("ratelab: warning: the report failed (" + e + "); the tables are in place: retry with "
+                    + "'jobs/ratelab report --out " + target.uri() + "'");
+        }
     }
 }
