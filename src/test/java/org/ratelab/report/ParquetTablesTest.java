@@ -147,4 +147,27 @@ class ParquetTablesTest {
         assertArrayEquals(new double[] {4, 2}, (double[]) rows.get(4)[1]);
         assertEquals(4L, rows.get(4)[0]);
     }
+
+    /** Hadoop's vectored reads stay off on a local disk, and on another file system follow its configuration. */
+    @Test
+    void aLocalFileIsReadWithoutVectoredReadsAndAnotherAsConfigured() throws Exception {
+        for (boolean configured : new boolean[] {true, false}) {
+            org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+            conf.setBoolean("parquet.hadoop.vectored.io.enabled", configured);
+            org.apache.hadoop.fs.LocalFileSystem local = org.apache.hadoop.fs.FileSystem.getLocal(conf);
+            assertEquals(false, ParquetTables.options(local, new org.apache.hadoop.fs.Path("/tmp/x.parquet"))
+                    .useHadoopVectoredIo());
+            assertEquals(false, ParquetTables.options(local.getRaw(), new org.apache.hadoop.fs.Path("file:/tmp/x"))
+                    .useHadoopVectoredIo());
+            FileSystem other = new org.apache.hadoop.fs.RawLocalFileSystem() {
+                @Override
+                public java.net.URI getUri() {
+                    return java.net.URI.create("other:///");
+                }
+            };
+            other.initialize(java.net.URI.create("file:///"), conf);
+            assertEquals(configured, ParquetTables.options(other, new org.apache.hadoop.fs.Path("/tmp/x.parquet"))
+                    .useHadoopVectoredIo(), "configured " + configured);
+        }
+    }
 }
