@@ -87,6 +87,24 @@ public final class Sessions {
         return conf;
     }
 
+    /**
+     * Loads and initializes Spark's session builder on a daemon thread of its own: the lookup of the session's
+     * implementation behind {@code SparkSession.builder()} initializes Scala's runtime reflection, about 0.6 s
+     * of one core, and {@link #start} needs it first. It starts nothing of Spark (no context, no port, no log
+     * line), so a command calls it before its own checks, which keep their place before Spark. A failure here is
+     * left to {@link #start}, which meets it again and reports it.
+     */
+    static void prepare() {
+        Thread t = new Thread(() -> {
+            try {
+                SparkSession.builder();
+            } catch (Throwable e) {  // start() reports it
+            }
+        }, "ratelab-spark-prepare");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Starts (or joins) the session of {@code conf}; a session that fails to start is a usage error. */
     public static SparkSession start(SparkConf conf) {
         try {
