@@ -94,17 +94,19 @@ ratelab_unsigned() {
 # over a big output); a -XX flag in RATELAB_JAVA_OPTS comes later on the java line and wins. Sets
 # RATELAB_JIT_OPTS.
 RATELAB_JIT_TIER4="-XX:Tier4InvocationThreshold=15000 -XX:Tier4MinInvocationThreshold=1800 -XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000"
-# The short commands also ask for transparent huge pages for their heap (-XX:+UseTransparentHugePages) where Linux
-# offers them on request (/sys/kernel/mm/transparent_hugepage/enabled: [madvise] or [always]): a short command
-# touches most of its heap once, and a fault per 4 KB page was a visible part of it (sql 0.95x, report 0.92x in
-# farm-bench pairs). Where Linux does not offer them the flag is left out, since the JVM would print a warning on
-# stdout, where sql writes its answer.
+# The short commands also use the serial collector (-XX:+UseSerialGC: no concurrent collector threads competing
+# for the second core, cheaper write barriers; sql 0.96x, report 0.97x in farm-bench pairs), and ask for
+# transparent huge pages for their heap (-XX:+UseTransparentHugePages) where Linux offers them on request
+# (/sys/kernel/mm/transparent_hugepage/enabled: [madvise] or [always]): a short command touches most of its heap
+# once, and a fault per 4 KB page was a visible part of it (sql 0.95x, report 0.92x). Where Linux does not offer
+# them the flag is left out, since the JVM would print a warning on stdout, where sql writes its answer.
+# RATELAB_JIT=full also gives them the default collector and pages (a query that runs for minutes).
 ratelab_jit() {
   RATELAB_JIT_OPTS=""
   [ "${RATELAB_JIT:-}" = "full" ] && return 0
   case "${1:-}" in
     report|sql|checks|plan|kinds|env)
-      RATELAB_JIT_OPTS="-XX:TieredStopAtLevel=1"
+      RATELAB_JIT_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
       if grep -qE '\[(always|madvise)\]' "${RATELAB_THP_SYSFILE:-/sys/kernel/mm/transparent_hugepage/enabled}" 2>/dev/null; then
         RATELAB_JIT_OPTS="$RATELAB_JIT_OPTS -XX:+UseTransparentHugePages"
       fi ;;

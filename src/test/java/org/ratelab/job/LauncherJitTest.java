@@ -45,21 +45,26 @@ class LauncherJitTest {
         java.nio.file.Files.writeString(never, "always madvise [never]\n");
         Map<String, String> noThp = Map.of("RATELAB_THP_SYSFILE", never.toString());
         for (String c : new String[] {"report", "sql", "checks", "plan", "kinds", "env"}) {
-            assertEquals("-XX:TieredStopAtLevel=1", jitOpts(noThp, c, "--out", "x"), c);
+            assertEquals("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC", jitOpts(noThp, c, "--out", "x"), c);
             assertEquals("", jitOpts(Map.of("RATELAB_JIT", "full"), c, "--out", "x"), c + " with RATELAB_JIT=full");
         }
         // where Linux offers transparent huge pages on request, the short commands ask for them
         for (String offered : new String[] {"always [madvise] never", "[always] madvise never"}) {
             java.nio.file.Files.writeString(never, offered + "\n");
-            assertEquals("-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages", jitOpts(noThp, "sql", "--out", "x"),
+            assertEquals("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+UseTransparentHugePages",
+                    jitOpts(noThp, "sql", "--out", "x"),
                     offered);
             assertEquals(List.of("-XX:Tier4InvocationThreshold=15000", "-XX:Tier4MinInvocationThreshold=1800",
                     "-XX:Tier4CompileThreshold=45000", "-XX:Tier4BackEdgeThreshold=120000"),
                     List.of(jitOpts(noThp, "run", "x.yaml").split(" ")), "run keeps its own");
         }
         java.nio.file.Files.writeString(never, "always madvise [never]\n");
-        assertEquals("-XX:TieredStopAtLevel=1", jitOpts(Map.of("RATELAB_THP_SYSFILE", "/nonexistent/thp"), "sql"));
+        assertEquals("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+                jitOpts(Map.of("RATELAB_THP_SYSFILE", "/nonexistent/thp"), "sql"));
         java.nio.file.Files.delete(never);
+        // the JVM takes this machine's short-command flags, and prints nothing on stdout (sql's answer goes there)
+        assertEquals("", bash("java $(. jobs/jvm-opts.sh; ratelab_jit sql; printf '%s' \"$RATELAB_JIT_OPTS\") "
+                + "-version 2>/dev/null", List.of("RATELAB_JIT", "RATELAB_THP_SYSFILE"), Map.of()));
         for (String c : new String[] {"bench", "bench-latency", "--help", "--version", ""}) {
             assertEquals("", jitOpts(Map.of(), c), c);
         }
