@@ -98,7 +98,7 @@ public final class Sessions {
         Thread t = new Thread(() -> {
             try {
                 SparkSession.builder();
-            } catch (Throwable e) {  // start() reports it
+            } catch (RuntimeException | LinkageError e) {  // start() meets it again and reports it
             }
         }, "ratelab-spark-prepare");
         t.setDaemon(true);
