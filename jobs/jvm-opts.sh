@@ -54,7 +54,7 @@ ratelab_build() {
 }
 
 # The class path and JVM options of a command. report starts no Spark: it runs on the local class path (pom.xml,
-# local.classpath.excludeGroupIds: Spark, Scala and what only Spark's engine uses left out, 55 jars instead of 216)
+# local.classpath.excludeGroupIds: Spark, Scala and what only Spark's engine uses left out, 53 jars instead of 216)
 # with the JVM options of no Spark (local.jvm.opts: none of Spark's --add-opens, which also keep the JVM from
 # mapping its archived module graph). Each JVM opens every jar of its class path once, at its first
 # class-path-wide resource lookup (Log4j's plug-ins, a ServiceLoader): a report of the quickstart took 1.70 s on
