@@ -39,8 +39,7 @@ class ReportLocalClasspathIT {
     static List<String> localClasspath() throws Exception {
         Path file = Path.of("target", "classpath-local.txt");
         assertTrue(Files.isRegularFile(file), file + " is written by mvn verify before the integration tests");
-        List<String> jars = List.of(Files.readString(file, StandardCharsets.UTF_8).strip().split(File.pathSeparator));
-        return jars;
+        return List.of(Files.readString(file, StandardCharsets.UTF_8).strip().split(File.pathSeparator));
     }
 
     @Test
