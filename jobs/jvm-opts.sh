@@ -162,8 +162,21 @@ ratelab_cds() {
   mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] || return 0
   # one dump at a time per archive: a first use while another one's dump runs (for under 10 minutes) lists nothing
   [ -n "$(find "$dir" -maxdepth 1 -name ".$cmd-$key.*.pending" -mmin -10 -print -quit 2>/dev/null)" ] && return 0
+  ratelab_cds_sweep "$dir"
   RATELAB_CDS_LIST="$dir/.$cmd-$key.$$.classlist"
   RATELAB_CDS_OPTS="-XX:DumpLoadedClassList=$RATELAB_CDS_LIST"
+}
+
+# Removes what a command or a dump killed half-way left in the archive directory: a class list, a dump's marker or
+# its partial archive, untouched for 10 minutes and named by a launcher (.CMD-KEY.PID.*) no longer running.
+ratelab_cds_sweep() {
+  local f pid
+  while IFS= read -r f; do
+    pid="${f%.*}"; pid="${pid##*.}"
+    case "$pid" in ''|*[!0-9]*) continue ;; esac
+    kill -0 "$pid" 2>/dev/null || rm -f "$f"
+  done < <(find "$1" -maxdepth 1 \( -name '.*.classlist' -o -name '.*.pending' -o -name '.*.dumping' \) \
+             -mmin +10 2>/dev/null)
 }
 
 ratelab_cds_log() {

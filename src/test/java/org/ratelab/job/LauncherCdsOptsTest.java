@@ -39,6 +39,32 @@ class LauncherCdsOptsTest {
         assertEquals("", cdsOpts(Map.of(), "plan", "--help"));
     }
 
+    /**
+     * What a launcher killed half-way left (its class list, a dump's marker and partial archive) goes at the next
+     * first use once untouched for 10 minutes and its launcher is gone; what a running launcher or a fresh dump
+     * owns, and the archives, stay.
+     */
+    @Test
+    void aFirstUseSweepsWhatAKilledLauncherLeft() throws Exception {
+        Path cds = Files.createDirectories(dir.resolve("cds"));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long dead = gone.pid();
+        long alive = ProcessHandle.current().pid();
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofMinutes(20)));
+        List<String> stale = List.of(".run-1." + dead + ".classlist", ".report-2." + dead + ".pending",
+                ".report-2." + dead + ".dumping");
+        List<String> kept = List.of(".sql-3." + alive + ".classlist", "run-1.jsa", ".notes.classlist");
+        for (String f : stale) Files.setLastModifiedTime(Files.writeString(cds.resolve(f), "x"), old);
+        for (String f : kept) Files.setLastModifiedTime(Files.writeString(cds.resolve(f), "x"), old);
+        Files.writeString(cds.resolve(".plan-4." + dead + ".classlist"), "fresh: a dump may still read it");
+        cdsOpts(Map.of(), "plan", "x.yaml");
+        for (String f : stale) assertFalse(Files.exists(cds.resolve(f)), f);
+        for (String f : kept) assertTrue(Files.exists(cds.resolve(f)), f);
+        assertTrue(Files.exists(cds.resolve(".plan-4." + dead + ".classlist")));
+    }
+
     @Test
     void agentsAndFlightRecordingGetNoArchive() throws Exception {
         for (String opts : List.of("-Xmx2g -XX:StartFlightRecording=filename=x.jfr", "-javaagent:a.jar",
