@@ -50,8 +50,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master for the grid sections (default local[2]).")
     String master = "local[2]";
 
-    @Option(names = "--python", paramLabel = "EXE", description = "Python for the PyTorch peer (default /usr/bin/python3).")
-    String python = "/usr/bin/python3";
+    // the python3 a user's shell runs (a virtual environment's or pyenv's, where torch usually is), not the system's
+    @Option(names = "--python", paramLabel = "EXE", description = "Python for the PyTorch peer (default: python3 on "
+            + "the PATH).")
+    String python = "python3";
 
     @Option(names = "--no-peer", description = "Do not run the PyTorch peer.")
     boolean noPeer;
