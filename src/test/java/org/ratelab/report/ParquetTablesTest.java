@@ -20,6 +20,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.ratelab.SparkTestSession;
 
 /**
@@ -29,7 +30,7 @@ import org.ratelab.SparkTestSession;
  */
 class ParquetTablesTest {
     private static SparkSession spark;
-    private static Path dir;
+    @TempDir static Path dir;  // deleted after the class (it was left in /tmp before)
     private static final int ROWS = 5_000;
 
     private static final StructType SCHEMA = new StructType()
@@ -46,7 +47,6 @@ class ParquetTablesTest {
     @BeforeAll
     static void write() throws Exception {
         spark = SparkTestSession.get();
-        dir = Files.createTempDirectory("ratelab-parquet-tables-");
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < ROWS; i++) {
             // run_ids repeat in runs of 7 (a run's points), every 13th row has nulls, special doubles recur
