@@ -32,6 +32,9 @@ public record LbfgsSpec(double lr, int maxIter, int maxEval, double toleranceGra
 
     @Override public String name() { return NAME; }
 
+    /** Full batch, as {@link GdSpec#sampling}: the default's value without a reflected map per run. */
+    @Override public String sampling() { return "with_replacement"; }
+
     /** An upper estimate: max_eval full gradients (the line search may take a few more, up to 25 an iteration). */
     @Override public double gradientsPerStep(int n) { return (double) maxEval * n; }
 

@@ -1,6 +1,7 @@
 package org.ratelab.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,23 @@ class OptimizerSpecTest {
         OptimizerSpec sam = parse(Map.of("name", SamSpec.NAME, "rho", 0.1, "base", new LinkedHashMap<>(m)));
         assertEquals(s, ((SamSpec) sam).base());
         assertEquals(sam, parse(new LinkedHashMap<>(sam.canonical())));
+    }
+
+    /**
+     * Every method's {@code sampling()} is what its canonical form says ({@code with_replacement} when it has no
+     * {@code sampling} key), including gd's and lbfgs's, which answer without building that form.
+     */
+    @ParameterizedTest
+    @MethodSource("names")
+    void samplingIsWhatTheCanonicalFormSays(String name) {
+        OptimizerSpec s = parse(name.equals(SamSpec.NAME)
+                ? Map.of("name", name, "base", Map.of("name", "sgd", "sampling", "shuffle", "batch_size", 4))
+                : Map.of("name", name));
+        Map<String, Object> canon = name.equals(SamSpec.NAME) ? ((SamSpec) s).base().canonical() : s.canonical();
+        Object expected = canon.getOrDefault("sampling", "with_replacement");
+        assertEquals(expected.toString(), s.sampling(), name);
+        if (name.equals(GdSpec.NAME) || name.equals(LbfgsSpec.NAME)) assertFalse(canon.containsKey("sampling"), name);
+        if (name.equals(SamSpec.NAME)) assertEquals("shuffle", s.sampling());
     }
 
     @Test
