@@ -223,12 +223,12 @@ public final class Planner {
                 + points * n * perSample;
     }
 
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
     static String hash(String s) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < 8; i++) b.append(String.format("%02x", h[i]));
-            return b.toString();
+            return HEX.formatHex(h, 0, 8);   // as "%02x" per byte did, without a Formatter per byte
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
