@@ -174,7 +174,8 @@ ratelab_cds_sweep() {
   while IFS= read -r f; do
     pid="${f%.*}"; pid="${pid##*.}"
     case "$pid" in ''|*[!0-9]*) continue ;; esac
-    kill -0 "$pid" 2>/dev/null || rm -f "$f"
+    # running: kill -0 sees this user's processes, ps (where installed) another user's too
+    kill -0 "$pid" 2>/dev/null || ps -p "$pid" > /dev/null 2>&1 || rm -f "$f"
   done < <(find "$1" -maxdepth 1 \( -name '.*.classlist' -o -name '.*.pending' -o -name '.*.dumping' \) \
              -mmin +10 2>/dev/null)
 }
