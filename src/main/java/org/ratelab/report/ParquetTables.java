@@ -301,7 +301,7 @@ public final class ParquetTables {
     // A chunk's loops, each a method of its own, and a column's values one method per type: each loop is
     // compiled on its own (for one type), and a column of another type or a table of another shape no longer
     // throws away the compiled code of one long method that held them all (a 2*10^4-run job's analysis had the
-    // JIT compile that method eight times).
+    // JIT compile that method seven times at C2).
 
     /** A chunk's n new rows, each with the constants (partition values) in their slots. */
     private static Object[][] rows(int n, int[] slot, Object[] constant) {
