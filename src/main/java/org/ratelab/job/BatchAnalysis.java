@@ -70,13 +70,17 @@ final class BatchAnalysis {
     /**
      * A batch's values of one summary: the rows {@link Summaries#summarize} takes, (experiment, axes_json,
      * metric, kind, eps, value, run_id), with the names once (axes_json of one of the batch's runs: every run
-     * of a summary has the same group key) and value and run_id per run.
+     * of a summary has the same group key) and value and run_id per run. Held in primitive arrays and one
+     * string, {@code runIds}, the run_ids one after another ({@code ends[i]} is where the i-th ends), with no
+     * object per run: Spark estimates the size of what it caches and groups by walking its objects, and with a
+     * {@code Double} and a {@code String} per run those walks took twice the batch's own analysis (grid_scale).
      */
-    record SummaryPart(String experiment, String axesJson, String metric, String kind, Double eps, Double[] value,
-                       String[] runId) implements Part {
+    record SummaryPart(String experiment, String axesJson, String metric, String kind, Double eps, double[] value,
+                       boolean[] missing, String runIds, int[] ends) implements Part {
         java.util.stream.Stream<Row> rows() {
             return java.util.stream.IntStream.range(0, value.length)
-                    .mapToObj(i -> RowFactory.create(experiment, axesJson, metric, kind, eps, value[i], runId[i]));
+                    .mapToObj(i -> RowFactory.create(experiment, axesJson, metric, kind, eps,
+                            missing[i] ? null : value[i], runIds.substring(i == 0 ? 0 : ends[i - 1], ends[i])));
         }
     }
 
@@ -102,12 +106,7 @@ final class BatchAnalysis {
                                    FitSpec fit, boolean laws) throws IOException {
         List<List<String>> batches = out.committedFiles();
         List<Unit> units = new ArrayList<>();
-        for (int i = 0; i < batches.size(); i++) {
-            List<String> runs = new ArrayList<>();
-            List<String> curves = new ArrayList<>();
-            for (String f : batches.get(i)) (f.startsWith("runs/") ? runs : curves).add(f);
-            units.add(new Unit(i, runs, curves));
-        }
+        for (int i = 0; i < batches.size(); i++) units.add(unitOf(i, batches.get(i)));
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         FileSystem fs = staging.dir().getFileSystem(conf);
         Map<String, Long> counts = new TreeMap<>();
@@ -119,10 +118,7 @@ final class BatchAnalysis {
         if (!units.isEmpty()) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             Broadcast<SerializableConfiguration> hadoop = SerializableConfiguration.broadcast(spark.sparkContext(), conf);
-            Map<String, Set<String>> links = new TreeMap<>();
-            for (Map.Entry<String, Set<String>> e : plan.zipLinks().entrySet()) {
-                links.put(e.getKey(), new TreeSet<>(e.getValue()));
-            }
+            Map<String, Set<String>> links = links(plan);
             String root = out.uri();
             // a law's or summary's fit is one reducer's work, and a grid has a few heavy laws (12,500 seeds each
             // in grid_scale): several partitions a core, filled by LPT over the fits' sizes and run heaviest
@@ -166,6 +162,23 @@ final class BatchAnalysis {
                 Schemas.SUMMARIES, summaryRows);
         fs.delete(new Path(work), true);
         return counts;
+    }
+
+    /** Batch {@code index}'s unit: its data files (relative to the output directory), runs and curves apart. */
+    private static Unit unitOf(int index, List<String> files) {
+        List<String> runs = new ArrayList<>();
+        List<String> curves = new ArrayList<>();
+        for (String f : files) (f.startsWith("runs/") ? runs : curves).add(f);
+        return new Unit(index, runs, curves);
+    }
+
+    /** The plan's zip links, in a serializable map. */
+    private static Map<String, Set<String>> links(Plan plan) {
+        Map<String, Set<String>> links = new TreeMap<>();
+        for (Map.Entry<String, Set<String>> e : plan.zipLinks().entrySet()) {
+            links.put(e.getKey(), new TreeSet<>(e.getValue()));
+        }
+        return links;
     }
 
     /**
@@ -342,8 +355,7 @@ final class BatchAnalysis {
             String key = Summaries.key(in.getString(0), group, in.getString(2), in.getString(3),
                     in.isNullAt(4) ? null : in.getDouble(4));
             SummaryBuilder b = summaryParts.computeIfAbsent(key, k -> new SummaryBuilder(in));
-            b.value.add(in.isNullAt(5) ? null : in.getDouble(5));
-            b.runId.add(in.getString(6));
+            b.add(in.isNullAt(5) ? null : in.getDouble(5), in.getString(6));
         }
 
         List<scala.Tuple2<String, Part>> parts() {
@@ -377,19 +389,34 @@ final class BatchAnalysis {
         }
     }
 
-    private static final class SummaryBuilder {
+    static final class SummaryBuilder {
         final Row first;
-        final List<Double> value = new ArrayList<>();
-        final List<String> runId = new ArrayList<>();
+        double[] value = new double[16];
+        boolean[] missing = new boolean[16];
+        int[] ends = new int[16];
+        final StringBuilder runIds = new StringBuilder();
+        int n;
 
         SummaryBuilder(Row first) {
             this.first = first;
         }
 
+        void add(Double v, String runId) {
+            if (n == value.length) {
+                value = java.util.Arrays.copyOf(value, 2 * n);
+                missing = java.util.Arrays.copyOf(missing, 2 * n);
+                ends = java.util.Arrays.copyOf(ends, 2 * n);
+            }
+            missing[n] = v == null;
+            value[n] = v == null ? 0 : v;
+            runIds.append(runId);
+            ends[n++] = runIds.length();
+        }
+
         SummaryPart part() {
             return new SummaryPart(first.getString(0), first.getString(1), first.getString(2), first.getString(3),
-                    first.isNullAt(4) ? null : first.getDouble(4), value.toArray(new Double[0]),
-                    runId.toArray(new String[0]));
+                    first.isNullAt(4) ? null : first.getDouble(4), java.util.Arrays.copyOf(value, n),
+                    java.util.Arrays.copyOf(missing, n), runIds.toString(), java.util.Arrays.copyOf(ends, n));
         }
     }
 

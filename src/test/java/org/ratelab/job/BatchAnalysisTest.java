@@ -84,6 +84,56 @@ class BatchAnalysisTest {
         assertEquals(1, new BatchAnalysis.FitPartitioner(Map.of(), 8).numPartitions());
     }
 
+    /**
+     * A summary's part, held in primitive arrays and one string of run_ids, gives back the rows it took: a null
+     * value apart from NaN and −0.0, run_ids of different lengths (an empty one too), and more values than the
+     * builder's first arrays hold; and Java serialization (Spark's, between tasks) keeps them.
+     */
+    @Test
+    void summaryPartGivesBackTheRowsItTook() throws Exception {
+        Row first = org.apache.spark.sql.RowFactory.create("e", "{\"lr\":0.1}", "loss", "power", null, 1.0, "r0");
+        BatchAnalysis.SummaryBuilder b = new BatchAnalysis.SummaryBuilder(first);
+        List<Object[]> in = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Double v = switch (i % 5) {
+                case 0 -> null;
+                case 1 -> Double.NaN;
+                case 2 -> -0.0;
+                default -> i * 0.25 - 3;
+            };
+            String id = i == 7 ? "" : "run-" + Integer.toHexString(i * 977);
+            in.add(new Object[] {v, id});
+            b.add(v, id);
+        }
+        BatchAnalysis.SummaryPart part = b.part();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(bytes)) {
+            o.writeObject(part);
+        }
+        BatchAnalysis.SummaryPart back;
+        try (java.io.ObjectInputStream i = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (BatchAnalysis.SummaryPart) i.readObject();
+        }
+        for (BatchAnalysis.SummaryPart p : List.of(part, back)) {
+            List<Row> rows = p.rows().toList();
+            assertEquals(40, rows.size());
+            for (int i = 0; i < 40; i++) {
+                Row r = rows.get(i);
+                assertEquals(List.of("e", "{\"lr\":0.1}", "loss", "power"),
+                        List.of(r.getString(0), r.getString(1), r.getString(2), r.getString(3)));
+                assertTrue(r.isNullAt(4));
+                assertEquals(in.get(i)[1], r.getString(6));
+                if (in.get(i)[0] == null) {
+                    assertTrue(r.isNullAt(5), "row " + i);
+                } else {
+                    assertEquals(Double.doubleToRawLongBits((Double) in.get(i)[0]),
+                            Double.doubleToRawLongBits(r.getDouble(5)), "row " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void perBatchTablesEqualTheQueriesAndEveryBatchWritesItsOwnFiles() throws Exception {
         SparkSession spark = SparkTestSession.get();
