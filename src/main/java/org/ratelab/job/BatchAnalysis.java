@@ -182,6 +182,26 @@ final class BatchAnalysis {
     }
 
     /**
+     * Runs the task of {@link #write} on the first committed batch of {@code out} into {@code scratch}, then
+     * deletes {@code scratch} and throws what it computed away: for a JVM that trains a big grid and then runs
+     * the analysis's tasks itself (local mode), so that the JIT compiles the analysis's code (parquet's readers,
+     * the per-run fits, the bounds, the law points, the writers) while later batches train, instead of at the end
+     * of the job, where the analysis ran in slower code while the compiler threads took a core of their own. It
+     * reads committed files only and changes no value. Returns whether there was a batch to analyse.
+     */
+    static boolean warmUp(OutputDir out, Path scratch, Plan plan, FitSpec fit, boolean laws, Configuration conf)
+            throws Exception {
+        List<List<String>> batches = out.committedFiles();
+        if (batches.isEmpty()) return false;
+        try {
+            unit(unitOf(0, batches.get(0)), out.uri(), scratch.toString(), fit, laws, links(plan), conf);
+        } finally {
+            scratch.getFileSystem(conf).delete(scratch, true);
+        }
+        return true;
+    }
+
+    /**
      * A task's parts' estimated fitting costs by key: a law's points, a summary's values (a resample of a
      * summary costs about 1.3 times a law's per point: measured on grid_scale's), a task's output nothing.
      */

@@ -114,8 +114,12 @@ public final class GridJob {
         }
     }
 
-    /** Grids from this many runs up warm up the bootstraps' JIT while they train ({@link org.ratelab.fits.Bootstrap#warmUp}). */
+    /**
+     * Grids from this many runs up, trained in the driver's JVM, warm up the analysis's JIT while they train
+     * ({@link WarmUp}); {@link #WARM_UP_RUNS_CONF} sets another number (the tests warm up small grids).
+     */
     static final int WARM_UP_RUNS = 1_000;
+    static final String WARM_UP_RUNS_CONF = "spark.ratelab.warmUpRuns";
 
     /** Batches trained at the same time: the next batch's tasks fill the cores while one finishes. */
     static final int IN_FLIGHT = 2;
@@ -260,13 +264,19 @@ public final class GridJob {
             for (int b = 0; b < buckets.length; b++) for (int i : buckets[b]) loads[b] += plan.cost(i);
             taskCosts.add(loads);
         }
-        if (plan.runs().size() >= WARM_UP_RUNS && HeadStart.inProcess(spark.sparkContext().master())) {
-            // this JVM runs the analysis's tasks too: have the JIT compile the bootstraps while runs train
-            Thread warm = new Thread(org.ratelab.fits.Bootstrap::warmUp, "ratelab-warm-up");
-            warm.setDaemon(true);
+        WarmUp warm = null;
+        long warmUpRuns = Long.parseLong(spark.conf().get(WARM_UP_RUNS_CONF, Long.toString(WARM_UP_RUNS)));
+        if (plan.runs().size() >= warmUpRuns && HeadStart.inProcess(spark.sparkContext().master())) {
+            // this JVM runs the analysis's tasks too: have the JIT compile them while runs train
+            warm = new WarmUp(out, plan, analysis.fit(), spark.sparkContext().hadoopConfiguration(),
+                    !Boolean.parseBoolean(spark.conf().get(SQL_ANALYSIS, "false")));
             warm.start();
         }
-        trainBatches(spark, jsc, out, plan.runs(), head, chunks, progress.counters());
+        try {
+            trainBatches(spark, jsc, out, plan.runs(), head, chunks, progress.counters());
+        } finally {
+            if (warm != null) warm.finish();
+        }
 
         OutputDir.Staging staging = out.staging();
         try {
@@ -295,6 +305,82 @@ public final class GridJob {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The JIT's warm-up while a big grid trains in this JVM: the bootstraps ({@link org.ratelab.fits.Bootstrap#warmUp}),
+     * then, once a batch is committed, the analysis's task on it ({@link BatchAnalysis#warmUp}), on a daemon
+     * thread of its own. It computes nothing the job keeps: {@link #finish} stops it waiting for a batch and
+     * waits for an analysis it started, so its scratch files are gone before the tables are derived. A failure
+     * of the warm-up (a batch being published as it reads it) costs only the warm-up.
+     */
+    private static final class WarmUp extends Thread {
+        private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(GridJob.class.getName());
+        private final OutputDir out;
+        private final Plan plan;
+        private final FitSpec fit;
+        private final org.apache.hadoop.conf.Configuration conf;
+        private final boolean analysis;
+        private final Object lock = new Object();
+        private boolean trained;    // guarded by lock
+        private boolean analysing;  // guarded by lock
+
+        WarmUp(OutputDir out, Plan plan, FitSpec fit, org.apache.hadoop.conf.Configuration conf, boolean analysis) {
+            super("ratelab-warm-up");
+            setDaemon(true);
+            this.out = out;
+            this.plan = plan;
+            this.fit = fit;
+            this.conf = conf;
+            this.analysis = analysis;
+        }
+
+        @Override public void run() {
+            org.ratelab.fits.Bootstrap.warmUp();
+            if (!analysis) return;
+            OutputDir.Staging scratch = out.staging();
+            try {
+                // the head start's batch is committed before training starts: wait for one of Spark's too
+                while (out.committedBatches().size() < 2) {
+                    synchronized (lock) {
+                        if (trained) return;
+                        lock.wait(200);
+                    }
+                }
+                synchronized (lock) {
+                    if (trained) return;
+                    analysing = true;
+                }
+                BatchAnalysis.warmUp(out, scratch.dir(), plan, fit, mayHaveLaws(plan), conf);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception | LinkageError e) {
+                LOG.log(java.util.logging.Level.FINE, "the analysis's warm-up failed", e);
+            } finally {
+                try {
+                    scratch.dir().getFileSystem(conf).delete(scratch.dir(), true);
+                } catch (IOException e) {
+                    LOG.log(java.util.logging.Level.FINE, "cannot delete " + scratch.dir(), e);
+                }
+                synchronized (lock) {
+                    analysing = false;
+                    lock.notifyAll();
+                }
+            }
+        }
+
+        /** Training is over: no analysis's warm-up starts now, and one under way is waited for. */
+        void finish() {
+            synchronized (lock) {
+                trained = true;
+                lock.notifyAll();
+                try {
+                    while (analysing) lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

@@ -157,6 +157,50 @@ class BatchAnalysisTest {
         assertEquals(1, spark.read().parquet(out.table("checks")).count());
     }
 
+    /**
+     * The analysis's JIT warm-up reads a committed batch and leaves nothing behind: {@link BatchAnalysis#warmUp}
+     * deletes its scratch directory and changes no file of the output, and a job that warms up while it trains
+     * (forced for 32 runs) derives the same tables, value for value, as one that does not.
+     */
+    @Test
+    void theAnalysisWarmUpChangesNothing() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Plan plan = Planner.plan(SpecLoader.load(TestSpecs.write(dir, "s.yaml", SPEC), "default"));
+        OutputDir cold = job(spark, plan, "cold", 7);
+        List<Path> before;
+        try (Stream<Path> s = Files.walk(dir.resolve("cold"))) {
+            before = s.sorted().toList();
+        }
+        org.apache.hadoop.fs.Path scratch = cold.staging().dir();
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        assertTrue(BatchAnalysis.warmUp(cold, scratch, plan, GridJob.Analysis.of(plan).fit(), true, conf));
+        assertFalse(scratch.getFileSystem(conf).exists(scratch));
+        try (Stream<Path> s = Files.walk(dir.resolve("cold"))) {
+            List<Path> after = s.filter(p -> !p.startsWith(dir.resolve("cold").resolve("_staging"))).sorted().toList();
+            assertEquals(before, after);
+        }
+        OutputDir empty = OutputDir.of(dir.resolve("empty").toString(), conf);
+        empty.create("{}");
+        assertFalse(BatchAnalysis.warmUp(empty, empty.staging().dir(), plan, GridJob.Analysis.of(plan).fit(), true,
+                conf), "no committed batch: nothing to warm up on");
+
+        spark.conf().set(GridJob.WARM_UP_RUNS_CONF, "1");
+        OutputDir warm;
+        try {
+            warm = job(spark, plan, "warm", 7);
+        } finally {
+            spark.conf().unset(GridJob.WARM_UP_RUNS_CONF);
+        }
+        assertFalse(Files.exists(dir.resolve("warm").resolve("_staging")));
+        for (String t : List.of("runs", "rates", "laws", "summaries", "bounds", "checks")) {
+            // the runs differ in their wall times only
+            List<String> c = GridJobTest.sortedRows(spark.read().parquet(cold.table(t)).drop("wall_ms"));
+            List<String> w = GridJobTest.sortedRows(spark.read().parquet(warm.table(t)).drop("wall_ms"));
+            if (!t.equals("bounds")) assertFalse(c.isEmpty(), t + " empty");   // no bound for this model
+            assertEquals(c, w, t + " differ with the warm-up");
+        }
+    }
+
     @Test
     void intervalsDoNotDependOnBatchesFilesOrShufflePartitions() throws Exception {
         SparkSession spark = SparkTestSession.get();
