@@ -121,6 +121,17 @@ public final class GridJob {
     static final int WARM_UP_RUNS = 1_000;
     static final String WARM_UP_RUNS_CONF = "spark.ratelab.warmUpRuns";
 
+    /** The value of {@link #WARM_UP_RUNS_CONF}: a number of runs, 0 or more. */
+    static long warmUpRuns(String value) {
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new UsageException("--conf " + WARM_UP_RUNS_CONF + "=" + value + ": not a number of runs (0 or more)");
+    }
+
     /** Batches trained at the same time: the next batch's tasks fill the cores while one finishes. */
     static final int IN_FLIGHT = 2;
     /** About how many batches a job commits by default. */
@@ -265,7 +276,7 @@ public final class GridJob {
             taskCosts.add(loads);
         }
         WarmUp warm = null;
-        long warmUpRuns = Long.parseLong(spark.conf().get(WARM_UP_RUNS_CONF, Long.toString(WARM_UP_RUNS)));
+        long warmUpRuns = warmUpRuns(spark.conf().get(WARM_UP_RUNS_CONF, Long.toString(WARM_UP_RUNS)));
         if (plan.runs().size() >= warmUpRuns && HeadStart.inProcess(spark.sparkContext().master())) {
             // this JVM runs the analysis's tasks too: have the JIT compile them while runs train
             warm = new WarmUp(out, plan, analysis.fit(), spark.sparkContext().hadoopConfiguration(),

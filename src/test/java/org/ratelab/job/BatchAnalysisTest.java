@@ -157,6 +157,19 @@ class BatchAnalysisTest {
         assertEquals(1, spark.read().parquet(out.table("checks")).count());
     }
 
+    /** {@code --conf spark.ratelab.warmUpRuns}: a number of runs, 0 or more, or a refusal that names the key. */
+    @Test
+    void warmUpRunsIsANumberOfRuns() {
+        assertEquals(1000, GridJob.warmUpRuns("1000"));
+        assertEquals(0, GridJob.warmUpRuns(" 0 "));
+        for (String bad : List.of("abc", "-1", "1e3", "")) {
+            UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                    () -> GridJob.warmUpRuns(bad));
+            assertEquals("--conf spark.ratelab.warmUpRuns=" + bad + ": not a number of runs (0 or more)",
+                    e.getMessage());
+        }
+    }
+
     /**
      * The analysis's JIT warm-up reads a committed batch and leaves nothing behind: {@link BatchAnalysis#warmUp}
      * deletes its scratch directory and changes no file of the output, and a job that warms up while it trains
