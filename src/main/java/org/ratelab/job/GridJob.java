@@ -350,7 +350,6 @@ public final class GridJob {
         @Override public void run() {
             org.ratelab.fits.Bootstrap.warmUp();
             if (!analysis) return;
-            OutputDir.Staging scratch = out.staging();
             try {
                 // the head start's batch is committed before training starts: wait for one of Spark's too
                 while (out.committedBatches().size() < 2) {
@@ -363,17 +362,13 @@ public final class GridJob {
                     if (trained) return;
                     analysing = true;
                 }
-                BatchAnalysis.warmUp(out, scratch.dir(), plan, fit, mayHaveLaws(plan), conf);
+                // a staging directory of its own, which BatchAnalysis.warmUp deletes
+                BatchAnalysis.warmUp(out, out.staging().dir(), plan, fit, mayHaveLaws(plan), conf);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception | LinkageError e) {
                 LOG.log(java.util.logging.Level.FINE, "the analysis's warm-up failed", e);
             } finally {
-                try {
-                    scratch.dir().getFileSystem(conf).delete(scratch.dir(), true);
-                } catch (IOException e) {
-                    LOG.log(java.util.logging.Level.FINE, "cannot delete " + scratch.dir(), e);
-                }
                 synchronized (lock) {
                     analysing = false;
                     lock.notifyAll();
