@@ -49,7 +49,12 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given streams; returns the exit status (used by tests). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return execute(args, out, err, CommandLine.defaultFactory());
+    }
+
+    /** The same, each command made by {@code factory} (the query server's {@code sql}: {@link SqlServer}). */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
+        CommandLine cl = new CommandLine(new Main(), factory);
         // picocli builds every command it is given (reflection over its options, mixins and types): when the
         // first argument names a command, that one alone, else all of them (help, an unknown or no command)
         Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;

@@ -72,6 +72,21 @@ final class SqlCommand implements Callable<Integer> {
         return List.copyOf(v);
     }
 
+    /**
+     * The session of the query server ({@link SqlServer}) that runs this command, else null: the command then
+     * starts a session of its own and stops it at the end.
+     */
+    private final SparkSession served;
+
+    SqlCommand() {
+        this(null);
+    }
+
+    /** A command answered in {@code served}'s JVM: each query gets a new session of it, none is stopped. */
+    SqlCommand(SparkSession served) {
+        this.served = served;
+    }
+
     @Override
     public Integer call() throws Exception {
         // Spark's parser (class loading, most of its cost) on the other core while --out is opened and checked;
@@ -106,6 +121,12 @@ final class SqlCommand implements Callable<Integer> {
             throw e;
         }
         Set<String> names = named(plan);
+        if (served != null) {
+            // EXPLAIN prints the ids of expressions and plans, which count from the start of a JVM: a JVM of its
+            // own prints them as they always were
+            if (plan instanceof ExplainCommand) return SqlServer.DECLINED;
+            return answer(od, served.newSession(), names);
+        }
         java.nio.file.Path warehouse = Files.createTempDirectory("ratelab-sql-warehouse-");
         try {
             return answer(od, warehouse, names);
@@ -115,27 +136,36 @@ final class SqlCommand implements Callable<Integer> {
     }
 
     private int answer(OutputDir od, java.nio.file.Path warehouse, Set<String> names) throws Exception {
-        SparkSession spark = Sessions.start(where.master, Map.of(
-                // no spark-warehouse/ (nor metastore_db/) in the working directory: the catalog is in memory and
-                // its warehouse a temporary directory, deleted at the end
-                "spark.sql.warehouse.dir", warehouse.toUri().toString(),
-                "spark.sql.catalogImplementation", "in-memory"));
+        SparkSession spark = Sessions.start(where.master, sessionConfs(warehouse));
         try {
-            Dataset<Row> df = query(spark, od, query, names);
-            PrintWriter o = cmd.commandLine().getOut();
-            if (format.equals("parquet")) {
-                df.write().parquet(to);
-                o.println("wrote " + to);
-            } else if (format.equals("csv") && to != null) {
-                writeOneCsv(jsonComplexColumns(df), to, spark.sparkContext().hadoopConfiguration());
-                o.println("wrote " + to);
-            } else {
-                print(df, limit, o, format.equals("csv") ? "," : "\t");
-            }
-            return 0;
+            return answer(od, spark, names);
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * The settings of the session a query runs in: no spark-warehouse/ (nor metastore_db/) in the working
+     * directory, the catalog in memory and its warehouse {@code warehouse}, a temporary directory.
+     */
+    static Map<String, String> sessionConfs(java.nio.file.Path warehouse) {
+        return Map.of("spark.sql.warehouse.dir", warehouse.toUri().toString(),
+                "spark.sql.catalogImplementation", "in-memory");
+    }
+
+    private int answer(OutputDir od, SparkSession spark, Set<String> names) throws Exception {
+        Dataset<Row> df = query(spark, od, query, names);
+        PrintWriter o = cmd.commandLine().getOut();
+        if (format.equals("parquet")) {
+            df.write().parquet(to);
+            o.println("wrote " + to);
+        } else if (format.equals("csv") && to != null) {
+            writeOneCsv(jsonComplexColumns(df), to, spark.sparkContext().hadoopConfiguration());
+            o.println("wrote " + to);
+        } else {
+            print(df, limit, o, format.equals("csv") ? "," : "\t");
+        }
+        return 0;
     }
 
     /**
