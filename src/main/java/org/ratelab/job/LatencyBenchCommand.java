@@ -32,11 +32,15 @@ import picocli.CommandLine.Model.CommandSpec;
  *       (C1 only, {@code ratelab_jit} in {@code jobs/jvm-opts.sh}): their like-for-like baseline, since those
  *       flags make the session itself faster too;</li>
  *   <li>{@code report}: {@code jobs/ratelab report --out Q} on the quickstart's output Q;</li>
- *   <li>{@code sql}: {@code jobs/ratelab sql --out Q "SELECT count(*) FROM runs"};</li>
+ *   <li>{@code sql}: {@code jobs/ratelab sql --out Q "SELECT count(*) FROM runs"}, as a user meets it: the
+ *       round not counted runs it in a JVM of its own and leaves the query server behind
+ *       ({@code ratelab_sql_server} in {@code jobs/jvm-opts.sh}), which answers the counted rounds;</li>
+ *   <li>{@code sql_cold}: the same query with {@code RATELAB_SQL_SERVER=0}, each in a JVM of its own (a first
+ *       query, or one with {@code --master});</li>
  *   <li>{@code e2e_2runs}: {@code jobs/ratelab run} of a 2-run spec (the quickstart's data and model, GD,
  *       two seeds) into a new directory, its report included.</li>
  * </ol>
- * Each round runs the five in a rotated order, after one round that is not counted. Every row carries the
+ * Each round runs the six in a rotated order, after one round that is not counted. Every row carries the
  * median 1-minute load average of its runs: the machine is shared, and only ratios measured side by side
  * mean much. Each row's ratio is to {@code session} (the issue's baseline) and, in a second column, to the
  * session started with the row's own JIT flags. Writes {@code DIR/latency.tsv}. Targets (issue 17): e2e_2runs ≤ 2, sql ≤ 1.3, report ≤ 0.5.
@@ -45,7 +49,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * line (its list of sections is checked in two places).
  */
 @Command(name = "bench-latency", mixinStandardHelpOptions = true,
-        description = "Time session, report, sql and a 2-run job end to end, each in a fresh JVM, alternating; "
+        description = "Time session, report, sql (served, and cold) and a 2-run job end to end, each a fresh process, alternating; "
                 + "print medians and ratios to session, write DIR/latency.tsv.")
 final class LatencyBenchCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
@@ -63,11 +67,11 @@ final class LatencyBenchCommand implements Callable<Integer> {
                     + "(default: made once under the work directory, not timed).")
     String quickstart;
 
-    static final List<String> KINDS = List.of("session", "session_c1", "report", "sql", "e2e_2runs");
+    static final List<String> KINDS = List.of("session", "session_c1", "report", "sql", "sql_cold", "e2e_2runs");
 
     /** The session started with the same JIT flags as each row's command. */
     static final Map<String, String> SAME_JIT = Map.of("session", "session", "session_c1", "session_c1",
-            "report", "session_c1", "sql", "session_c1", "e2e_2runs", "session");
+            "report", "session_c1", "sql", "session_c1", "sql_cold", "session_c1", "e2e_2runs", "session");
 
     /** issue 17's ratio targets against session. */
     static final Map<String, Double> TARGETS = Map.of("report", 0.5, "sql", 1.3, "e2e_2runs", 2.0);
@@ -134,6 +138,8 @@ final class LatencyBenchCommand implements Callable<Integer> {
                             kind.equals("session") ? "session" : "session-quick", kind.equals("session") ? "run" : "sql");
                     case "report" -> List.of(launcher.toString(), "report", "--out", q.toString());
                     case "sql" -> List.of(launcher.toString(), "sql", "--out", q.toString(), "SELECT count(*) FROM runs");
+                    case "sql_cold" -> List.of("env", "RATELAB_SQL_SERVER=0", launcher.toString(), "sql", "--out",
+                            q.toString(), "SELECT count(*) FROM runs");
                     default -> List.of(launcher.toString(), "run", spec.toString(), "--out",
                             work.resolve("e2e-" + r).toString(), "--overwrite");
                 };
