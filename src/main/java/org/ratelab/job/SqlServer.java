@@ -129,7 +129,20 @@ public final class SqlServer {
     /** Reads one command line from {@code client}, runs it, writes back its output and exit status. */
     static int answer(SparkSession spark, SocketChannel client) throws IOException {
         DataInputStream in = new DataInputStream(Channels.newInputStream(client));
-        DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Channels.newOutputStream(client)));
+        // written with the channel's own write, not Channels.newOutputStream: those streams share the channel's
+        // blocking lock with Channels.newInputStream's reads, and Hangup blocks in a read while the answer is written
+        DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, off, len);
+                while (buf.hasRemaining()) client.write(buf);
+            }
+        }));
         if (in.readInt() != MAGIC) throw new IOException("not a ratelab sql request");
         int n = in.readInt();
         if (n < 0 || n > 100_000) throw new IOException("bad argument count " + n);
@@ -150,12 +163,18 @@ public final class SqlServer {
         PrintStream e = new PrintStream(frames.stream(ERR), true, StandardCharsets.UTF_8);
         PrintWriter ew = new PrintWriter(new java.io.OutputStreamWriter(e, StandardCharsets.UTF_8), true);
         int code;
+        Hangup hangup = new Hangup(in, spark);
+        hangup.start();
         // Spark's console lines (Log4j's console appender follows System.err) go to this client while it runs
         System.setErr(e);
         try {
             SparkSession.setActiveSession(spark);
             code = Main.execute(args, o, ew, new Factory(spark));
         } finally {
+            hangup.done();
+            // an abandoned query's tasks log their end (TaskKilled) after the command returns: to its own stderr,
+            // which is gone, not to the next client's
+            if (hangup.cancelled) quiesce(spark);
             System.setErr(originalErr);
             o.flush();
             ew.flush();
@@ -229,6 +248,62 @@ public final class SqlServer {
                     }
                 }
             };
+        }
+    }
+
+    /** Waits (at most 30 s) until Spark runs no job and no task, as its status tracker sees three times in a row. */
+    static void quiesce(SparkSession spark) {
+        org.apache.spark.SparkStatusTracker t = spark.sparkContext().statusTracker();
+        long end = System.nanoTime() + 30_000_000_000L;
+        for (int quiet = 0; quiet < 3 && System.nanoTime() < end; ) {
+            boolean idle = t.getActiveJobIds().length == 0
+                    && Arrays.stream(t.getExecutorInfos()).allMatch(e -> e.numRunningTasks() == 0);
+            quiet = idle ? quiet + 1 : 0;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Cancels the query's Spark jobs when its client goes away (a Ctrl-C): the client sends nothing after its
+     * request, so a read that ends means the connection closed. Queries run one at a time, so every job running
+     * is this query's.
+     */
+    private static final class Hangup extends Thread {
+        private final java.io.InputStream in;
+        private final SparkSession spark;
+        private volatile boolean done;
+        volatile boolean cancelled;
+
+        Hangup(java.io.InputStream in, SparkSession spark) {
+            super("ratelab-sql-server-hangup");
+            setDaemon(true);
+            this.in = in;
+            this.spark = spark;
+        }
+
+        void done() {
+            done = true;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (in.read() >= 0) {
+                    // nothing is sent after the request
+                }
+            } catch (IOException closed) {
+                // closed by the client or, once the answer is written, by the server
+            }
+            if (!done) {
+                System.out.println("ratelab sql server: the client went away; cancelling the query's jobs");
+                cancelled = true;
+                spark.sparkContext().cancelAllJobs();
+            }
         }
     }
 

@@ -162,6 +162,33 @@ class SqlServerTest {
     }
 
     @Test
+    void theJobsOfAQueryWhoseClientWentAwayAreCancelled() throws Exception {
+        String o = out.root().toUri().getPath();
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            java.io.DataOutputStream req = new java.io.DataOutputStream(java.nio.channels.Channels.newOutputStream(ch));
+            String[] args = {"sql", "--out", o, "SELECT sum(id % 7) FROM range(0, 1000000000000)"};  // hours
+            req.writeInt(SqlServer.MAGIC);
+            req.writeInt(args.length);
+            for (String a : args) {
+                byte[] b = a.getBytes(StandardCharsets.UTF_8);
+                req.writeInt(b.length);
+                req.write(b);
+            }
+            req.flush();
+            for (int i = 0; i < 300 && spark.sparkContext().statusTracker().getActiveJobIds().length == 0; i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(spark.sparkContext().statusTracker().getActiveJobIds().length > 0, "the query's job did not start");
+        }  // the client goes away (its socket closes) while the query runs
+        long t0 = System.nanoTime();
+        Answer next = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120),
+                () -> served("sql", "--out", o, "SELECT count(*) AS n FROM runs"));
+        assertEquals(new Answer(0, "n\n" + RUNS + "\n", ""), next);
+        assertTrue((System.nanoTime() - t0) / 1e9 < 120, "the next query waited for the abandoned one");
+    }
+
+    @Test
     void anIdleServerEndsAndRemovesItsSocket() throws Exception {
         Path s = dir.resolve("idle.sock");
         Thread t = serving(s, 1000);
