@@ -30,6 +30,18 @@ public final class SqlClient {
         System.exit(run(Path.of(args[0]), java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
     }
 
+    /** Writes a request for {@code args} (the protocol of {@link SqlServer}) and flushes it. */
+    static void request(DataOutputStream req, String[] args) throws IOException {
+        req.writeInt(SqlServer.MAGIC);
+        req.writeInt(args.length);
+        for (String a : args) {
+            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            req.writeInt(b.length);
+            req.write(b);
+        }
+        req.flush();
+    }
+
     /** Sends {@code args} to the server on {@code socket}; its exit status, or DECLINED when nothing ran. */
     static int run(Path socket, String[] args, OutputStream out, OutputStream err) throws IOException {
         SocketChannel ch;
@@ -45,15 +57,7 @@ public final class SqlClient {
             return SqlServer.DECLINED;
         }
         try (ch) {
-            DataOutputStream req = new DataOutputStream(new java.io.BufferedOutputStream(Channels.newOutputStream(ch)));
-            req.writeInt(SqlServer.MAGIC);
-            req.writeInt(args.length);
-            for (String a : args) {
-                byte[] b = a.getBytes(StandardCharsets.UTF_8);
-                req.writeInt(b.length);
-                req.write(b);
-            }
-            req.flush();
+            request(new DataOutputStream(new java.io.BufferedOutputStream(Channels.newOutputStream(ch))), args);
             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Channels.newInputStream(ch)));
             boolean printed = false;
             while (true) {

@@ -166,16 +166,8 @@ class SqlServerTest {
         String o = out.root().toUri().getPath();
         try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            java.io.DataOutputStream req = new java.io.DataOutputStream(java.nio.channels.Channels.newOutputStream(ch));
-            String[] args = {"sql", "--out", o, "SELECT sum(id % 7) FROM range(0, 1000000000000)"};  // hours
-            req.writeInt(SqlServer.MAGIC);
-            req.writeInt(args.length);
-            for (String a : args) {
-                byte[] b = a.getBytes(StandardCharsets.UTF_8);
-                req.writeInt(b.length);
-                req.write(b);
-            }
-            req.flush();
+            SqlClient.request(new java.io.DataOutputStream(java.nio.channels.Channels.newOutputStream(ch)),
+                    new String[] {"sql", "--out", o, "SELECT sum(id % 7) FROM range(0, 1000000000000)"});  // hours
             for (int i = 0; i < 300 && spark.sparkContext().statusTracker().getActiveJobIds().length == 0; i++) {
                 Thread.sleep(50);
             }
