@@ -250,7 +250,7 @@ ratelab_sql_server() {
 # command's status. Returns (and the launcher runs the command itself) when none answered and nothing ran.
 ratelab_sql_served() {
   [ -n "$RATELAB_SQL_SOCKET" ] && [ -S "$RATELAB_SQL_SOCKET" ] || return 0
-  # the client needs ratelab's classes alone; a JVM given the whole class path takes 0.2 s longer to start
+  # the client needs ratelab's classes alone; a JVM given the whole class path takes 0.2-0.4 s longer to start
   local cp="$RATELAB_CP" rc=0
   [ -z "${RATELAB_CLASSPATH:-}" ] && [ -f "$RATELAB_HOME/target/ratelab-classes.jar" ] && cp="$RATELAB_HOME/target/ratelab-classes.jar"
   java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -cp "$cp" org.ratelab.job.SqlClient \
