@@ -125,7 +125,9 @@ final class SqlCommand implements Callable<Integer> {
             // EXPLAIN prints the ids of expressions and plans, which count from the start of a JVM: a JVM of its
             // own prints them as they always were
             if (plan instanceof ExplainCommand) return SqlServer.DECLINED;
-            return answer(od, served.newSession(), names);
+            SparkSession session = served.newSession();
+            SparkSession.setActiveSession(session);
+            return answer(od, session, names);
         }
         java.nio.file.Path warehouse = Files.createTempDirectory("ratelab-sql-warehouse-");
         try {

@@ -106,6 +106,10 @@ public final class SqlServer {
                     } finally {
                         idle.busy(false);
                     }
+                    if (spark.sparkContext().isStopped()) {  // nothing more can be answered here
+                        System.out.println("ratelab sql server: Spark's context stopped; ending");
+                        return;
+                    }
                 }
             } finally {
                 idle.interrupt();
@@ -153,7 +157,7 @@ public final class SqlServer {
             args[i] = new String(in.readNBytes(len), StandardCharsets.UTF_8);
             if (args[i].getBytes(StandardCharsets.UTF_8).length != len) throw new IOException("truncated request");
         }
-        if (!served(args)) {
+        if (!served(args) || spark.sparkContext().isStopped()) {  // a stopped context: ended below
             exit(out, DECLINED);
             return DECLINED;
         }
@@ -168,7 +172,6 @@ public final class SqlServer {
         // Spark's console lines (Log4j's console appender follows System.err) go to this client while it runs
         System.setErr(e);
         try {
-            SparkSession.setActiveSession(spark);
             code = Main.execute(args, o, ew, new Factory(spark));
         } finally {
             hangup.done();
