@@ -226,6 +226,11 @@ ratelab_sql_server() {
   RATELAB_SQL_SOCKET=""
   [ "${RATELAB_SQL_SERVER:-1}" = "0" ] && return 0
   [ "${1:-}" = "sql" ] || return 0
+  case "${RATELAB_SQL_SERVER_IDLE:-600}" in
+    ''|*[!0-9]*|0)
+      echo "ratelab: RATELAB_SQL_SERVER_IDLE must be a whole number of seconds, got '${RATELAB_SQL_SERVER_IDLE}'; no query server" >&2
+      return 0 ;;
+  esac
   local arg entry
   for arg in "$@"; do
     case "$arg" in -h|--help|-V|--version|--master|--master=*) return 0 ;; esac

@@ -64,6 +64,11 @@ class LauncherSqlServerTest {
             assertEquals("", socket(dir, Map.of(), args.toArray(String[]::new)), args.toString());
         }
         assertEquals("", socket(dir, Map.of("RATELAB_SQL_SERVER", "0"), "sql", "--out", "q", "SELECT 1"));
+        for (String idle : List.of("10m", "-5", "0", "1.5")) {
+            assertEquals("ratelab: RATELAB_SQL_SERVER_IDLE must be a whole number of seconds, got '" + idle
+                    + "'; no query server\n", socket(dir, Map.of("RATELAB_SQL_SERVER_IDLE", idle), "sql", "--out", "q",
+                    "SELECT 1"), idle);
+        }
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         Files.createSymbolicLink(dir.resolve("link"), elsewhere);
         assertEquals("", socket(dir, Map.of("RATELAB_SQL_SERVER_DIR", dir.resolve("link").toString()), "sql", "--out",
