@@ -56,8 +56,11 @@ class SqlServerTest {
 
     @AfterAll
     static void stop() throws Exception {
+        // an interrupt closes the server's channel; it ends and removes its socket (before the directory goes)
         server.interrupt();
-        // the server ends when its channel closes: a client after the idle time, here the test's end
+        server.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(server.isAlive(), "the server did not end");
+        assertFalse(Files.exists(socket), "the server left its socket");
         assertFalse(spark.sparkContext().isStopped(), "a served query stopped the server's session");
     }
 
