@@ -87,6 +87,9 @@ public final class SqlServer {
                     + ", ends after " + idleMillis / 1000 + " s without a query");
             Idle idle = new Idle(server, idleMillis);
             idle.start();
+            // a server killed (SIGTERM) removes its socket too; a stale one is also removed by the next client
+            Thread onKill = new Thread(() -> removeIfOurs(socket, ours), "ratelab-sql-server-exit");
+            Runtime.getRuntime().addShutdownHook(onKill);
             try {
                 while (true) {
                     SocketChannel client;
@@ -113,6 +116,11 @@ public final class SqlServer {
                 }
             } finally {
                 idle.interrupt();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onKill);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs
+                }
                 removeIfOurs(socket, ours);
                 Files.deleteIfExists(bound);
             }

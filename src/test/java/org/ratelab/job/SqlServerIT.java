@@ -19,8 +19,8 @@ import org.ratelab.TestSpecs;
  * {@code jobs/ratelab sql} with its query server, as a user meets it: the first query runs in a JVM of its own
  * and leaves a server behind; the next ones, from the same directory with relative paths, are answered by that
  * server (its log counts them) and print what the first printed; a relative {@code --to} lands in the user's
- * directory; a query from another directory is not sent to it; the server ends after its idle time and removes
- * its socket.
+ * directory; a query from another directory is not sent to it but leaves a server of its own, which removes its
+ * socket when killed (SIGTERM); the first server ends after its idle time and removes its socket.
  */
 class SqlServerIT {
     @TempDir Path dir;
@@ -105,7 +105,20 @@ class SqlServerIT {
         assertEquals(new Result(0, "n\n8\n", ""), elsewhere);
         assertEquals(3, answered(srv));
 
-        // both servers (this directory's and the other's) end after their idle time, removing their sockets
+        // the other directory's server, once up, is killed (SIGTERM): it removes its socket on the way out
+        for (int i = 0; i < 600 && sockets(srv).size() < 2; i++) Thread.sleep(100);
+        List<Path> both = sockets(srv);
+        assertEquals(2, both.size(), "the other directory's query left no server of its own");
+        Path other = both.get(0).equals(socket) ? both.get(1) : both.get(0);
+        String log = Files.readString(Path.of(other.toString().replaceAll("\\.sock$", ".log")));
+        java.util.regex.Matcher pid = java.util.regex.Pattern.compile("ratelab sql server: pid (\\d+),").matcher(log);
+        assertTrue(pid.find(), log);
+        ProcessHandle killed = ProcessHandle.of(Long.parseLong(pid.group(1))).orElseThrow();
+        assertTrue(killed.destroy(), "SIGTERM");
+        killed.onExit().get(60, TimeUnit.SECONDS);
+        assertFalse(Files.exists(other), "a killed server left its socket");
+
+        // this directory's server ends after its idle time, removing its socket
         for (int i = 0; i < 1200 && (Files.exists(socket) || !serverFiles(srv).isEmpty()); i++) Thread.sleep(100);
         assertFalse(Files.exists(socket), "the server did not end after its idle time");
         assertEquals(List.of(), serverFiles(srv), "a server still runs or is starting");
