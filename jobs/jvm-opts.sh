@@ -212,8 +212,8 @@ ratelab_cds_keep() {
 
 # The sql query server (org.ratelab.job.SqlServer): a sql answered in a JVM of its own leaves a server behind it, a
 # JVM that keeps one local Spark session warm, and the next sql in the same setting is handed to it by a small
-# client (org.ratelab.job.SqlClient, a JVM without Spark that starts in about 0.1 s): the query then costs what the
-# query costs, not a JVM and a Spark session started again. One server per setting: the build (its class path,
+# client (org.ratelab.job.SqlClient, a JVM without Spark that starts in a few tenths of a second): the query then
+# costs what the query costs, not a JVM and a Spark session started again. One server per setting: the build (its class path,
 # each jar's size and time), the java binary, the JVM flags, the environment that Java, Spark, Hadoop or ratelab
 # read, and the working directory (relative paths in a command mean what they would mean in a JVM of its own) all
 # go into the socket's name. It answers one query at a time, each in a new session of its own (its views and

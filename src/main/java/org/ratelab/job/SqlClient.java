@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * listening on SOCKET and prints what the command printed, each on its own stream, exiting with its status.
  * Exits {@link SqlServer#DECLINED} when nothing ran: no server answers on SOCKET, the server declined the command
  * line, or it closed the connection before the command printed anything; the launcher then runs the command in
- * a JVM of its own. Uses the JDK alone, so that its JVM starts in about a tenth of a second.
+ * a JVM of its own. Uses the JDK alone, so that its JVM loads no Spark.
  */
 public final class SqlClient {
     private SqlClient() {}

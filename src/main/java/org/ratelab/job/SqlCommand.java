@@ -96,7 +96,7 @@ final class SqlCommand implements Callable<Integer> {
         Thread parser = new Thread(parsed, "ratelab-sql-parse");
         parser.setDaemon(true);
         parser.start();
-        Sessions.prepare();  // while the query is parsed and --out checked, on the other core
+        if (served == null) Sessions.prepare();  // while the query is parsed and --out checked, on the other core
         OutputDir od = where.open();
         if (limit < 1) throw new UsageException("--limit must be >= 1, got " + limit);
         if (format == null) format = to == null ? "table" : to.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")
