@@ -201,7 +201,8 @@ final class SqlCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(java.nio.file.Path root) throws IOException {
+    /** Deletes {@code root} and everything under it. */
+    static void deleteTree(java.nio.file.Path root) throws IOException {
         try (java.util.stream.Stream<java.nio.file.Path> s = Files.walk(root)) {
             for (java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }

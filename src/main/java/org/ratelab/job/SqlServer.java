@@ -68,9 +68,7 @@ public final class SqlServer {
             serve(spark, socket, idleMillis);
         } finally {
             spark.stop();
-            try (var s = Files.walk(warehouse)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            SqlCommand.deleteTree(warehouse);
         }
     }
 
